@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "inferplan",
+    products: [
+        .executable(name: "inferplan", targets: ["inferplan"]),
+        .library(name: "InferplanKit", targets: ["InferplanKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // Depend on the HeapModule/DequeModule products only: the `Collections` umbrella nearly
+        // doubles the build time (../shared/reference/swift-notes.md).
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+    ],
+    targets: [
+        // GNU Scientific Library: random variates, quantiles, least-squares fits.
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
+        // The simulator: scenario -> built system -> engine -> metrics -> report.
+        .target(
+            name: "InferplanKit",
+            dependencies: [
+                "CGSL",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            resources: [.copy("Catalog")]
+        ),
+        // The command-line tool: one file per subcommand.
+        .executableTarget(
+            name: "inferplan",
+            dependencies: [
+                "InferplanKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Wall-time benchmarks (never timed inside unit tests): `swift run -c release inferplan-bench`.
+        .executableTarget(
+            name: "inferplan-bench",
+            dependencies: ["InferplanKit"],
+            path: "Benchmarks/inferplan-bench"
+        ),
+        .testTarget(
+            name: "InferplanKitTests",
+            dependencies: ["InferplanKit", "inferplan"]
+        ),
+    ]
+)

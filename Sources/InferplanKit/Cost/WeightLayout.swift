@@ -1,0 +1,49 @@
+/// Bytes of each weight group of a model at a given precision.
+///
+/// The transformer blocks' linear layers use the scenario's weight format unless the model keeps a
+/// component in BF16; the input embedding and the LM head stay BF16, as the FP8 and FP4
+/// quantisation recipes of TensorRT-LLM (ModelOpt) and vLLM (Quark) leave them.
+public struct WeightLayout: Sendable, Equatable {
+    public var attentionBytesPerLayer: Double
+    public var qkvBytesPerLayer: Double
+    public var outputBytesPerLayer: Double
+    public var denseFFNBytesPerLayer: Double
+    public var expertBytes: Double
+    public var routerBytesPerLayer: Double
+    public var lmHeadBytes: Double
+    public var embeddingBytes: Double
+    public var totalBytes: Double
+    public var attentionFormat: WeightFormat
+    public var mlpFormat: WeightFormat
+    public var expertFormat: WeightFormat
+
+    public init(model: ModelArchitecture, precision: Precision) {
+        func format(_ component: ModelArchitecture.Component) -> WeightFormat {
+            model.bf16Components.contains(component) ? .bf16 : precision.weights
+        }
+        attentionFormat = format(.attention)
+        mlpFormat = format(.mlp)
+        expertFormat = format(.experts)
+        let outputParameters = Double(model.attentionWidth) * Double(model.hidden)
+        outputBytesPerLayer = outputParameters * attentionFormat.bytesPerWeight
+        qkvBytesPerLayer = (model.attentionParametersPerLayer - outputParameters) * attentionFormat.bytesPerWeight
+        attentionBytesPerLayer = qkvBytesPerLayer + outputBytesPerLayer
+        denseFFNBytesPerLayer = model.denseFFNParametersPerLayer * mlpFormat.bytesPerWeight
+        expertBytes = model.expertParameters * expertFormat.bytesPerWeight
+        routerBytesPerLayer = model.routerParametersPerLayer * WeightFormat.bf16.bytesPerWeight
+        lmHeadBytes = Double(model.vocab) * Double(model.hidden) * WeightFormat.bf16.bytesPerWeight
+        embeddingBytes = lmHeadBytes
+        var total = Double(model.layers) * attentionBytesPerLayer + Double(model.denseFFNLayers) * denseFFNBytesPerLayer
+        if let moe = model.moe {
+            total += Double(model.moeLayers) * (Double(moe.experts + moe.shared) * expertBytes + routerBytesPerLayer)
+        }
+        totalBytes = total + lmHeadBytes + embeddingBytes
+    }
+
+    /// How many ways the KV cache is split across a tensor-parallel group: by KV head, so at most
+    /// the number of KV heads (beyond that heads are replicated); MLA's single latent is replicated.
+    public static func kvShards(model: ModelArchitecture, tensorParallel: Int) -> Int {
+        if model.attention.latent != nil { return 1 }
+        return max(1, min(tensorParallel, model.attention.kvHeads))
+    }
+}

@@ -1,0 +1,48 @@
+/// The headline figures of one run, computed from its request log as MLPerf defines them
+/// (../shared/reference/mlperf-rules.md): TTFT = first token time - issue time; TPOT = a query's
+/// mean interval between output tokens after the first, i.e. (completion - first token) /
+/// (output tokens - 1), with percentiles over queries; throughput counts generated tokens only.
+public struct RunMetrics: Sendable {
+    public var completedSamples: Int
+    public var issuedSamples: Int
+    public var outputTokens: Int
+    public var inputTokens: Int
+    public var outputTokensPerSecond: Double
+    public var ttft: LatencySummary
+    public var tpot: LatencySummary
+    public var meanBatchSequences: Double
+    public var kvPeakFraction: Double
+    public var simulatedSeconds: Double
+    public var wallSeconds: Double
+    public var events: Int
+
+    public init(result: SimulationResult) {
+        let log = result.log
+        var ttft: [Double] = []
+        var tpot: [Double] = []
+        ttft.reserveCapacity(result.requests.count)
+        tpot.reserveCapacity(result.requests.count)
+        var inputTokens = 0
+        for (id, request) in result.requests.enumerated() where log.completion[id].isFinite {
+            inputTokens += request.inputTokens
+            ttft.append(log.firstToken[id] - request.arrival)
+            if request.outputTokens > 1 {
+                tpot.append((log.completion[id] - log.firstToken[id]) / Double(request.outputTokens - 1))
+            }
+        }
+        completedSamples = log.completed
+        issuedSamples = result.requests.count
+        outputTokens = log.outputTokens
+        self.inputTokens = inputTokens
+        simulatedSeconds = result.endTime
+        outputTokensPerSecond = result.endTime > 0 ? Double(log.outputTokens) / result.endTime : 0
+        self.ttft = LatencySummary(seconds: ttft)
+        self.tpot = LatencySummary(seconds: tpot)
+        let steps = result.replicaStats.reduce(0) { $0 + $1.steps }
+        let sequences = result.replicaStats.reduce(0) { $0 + $1.batchSequencesSum }
+        meanBatchSequences = steps > 0 ? Double(sequences) / Double(steps) : 0
+        kvPeakFraction = result.replicaStats.map { $0.kvCapacityTokens > 0 ? Double($0.peakKVTokens) / Double($0.kvCapacityTokens) : 0 }.max() ?? 0
+        wallSeconds = result.wallSeconds
+        events = result.events
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// What the catalog holds, with each entry's key figures, source and confidence.
+public struct CatalogListing: Sendable, Encodable {
+    public struct GPU: Sendable, Encodable {
+        var id: String, name: String, memoryGB: Double, bandwidthTBs: Double
+        var denseTFLOPS: [String: Double], scaleUp: String, efficiency: String, confidence: String, source: String
+        enum CodingKeys: String, CodingKey {
+            case id, name, efficiency, confidence, source
+            case memoryGB = "memory_gb", bandwidthTBs = "memory_bandwidth_tb_s", denseTFLOPS = "dense_tflops", scaleUp = "scale_up"
+        }
+    }
+
+    public struct Model: Sendable, Encodable {
+        var id: String, name: String, parametersB: Double, activeParametersB: Double, kvBytesPerTokenBF16: Double
+        var confidence: String, source: String
+        enum CodingKeys: String, CodingKey {
+            case id, name, confidence, source
+            case parametersB = "parameters_b", activeParametersB = "active_parameters_b", kvBytesPerTokenBF16 = "kv_bytes_per_token_bf16"
+        }
+    }
+
+    public struct Benchmark: Sendable, Encodable {
+        var id: String, model: String, input: String, output: String, minOfflineSamples: Int, confidence: String
+        enum CodingKeys: String, CodingKey {
+            case id, model, input, output, confidence
+            case minOfflineSamples = "min_offline_samples"
+        }
+    }
+
+    public struct Efficiency: Sendable, Encodable {
+        var id: String, compute: Double, bandwidth: Double, stepOverheadMs: Double, provenance: String
+        enum CodingKeys: String, CodingKey {
+            case id, compute, bandwidth, provenance
+            case stepOverheadMs = "step_overhead_ms"
+        }
+    }
+
+    public var gpus: [GPU] = []
+    public var models: [Model] = []
+    public var benchmarks: [Benchmark] = []
+    public var efficiency: [Efficiency] = []
+
+    public init(catalog: Catalog) throws {
+        let base = catalog.root.appendingPathComponent("gpus").path
+        for id in catalog.ids(.gpus) {
+            let gpu = try catalog.gpu(catalog.document(.gpus, id: id), baseDirectory: base)
+            var flops: [String: Double] = [:]
+            for (format, value) in gpu.denseFLOPS { flops[format.rawValue] = value / 1e12 }
+            gpus.append(GPU(id: id, name: gpu.name, memoryGB: gpu.usableMemoryBytes / 1e9, bandwidthTBs: gpu.memoryBandwidth / 1e12,
+                            denseTFLOPS: flops, scaleUp: "\(gpu.scaleUp.name), \(gpu.scaleUp.topology.rawValue), \(gpu.scaleUp.domainGPUs) GPUs",
+                            efficiency: gpu.efficiency.id, confidence: gpu.confidence, source: gpu.source))
+        }
+        for id in catalog.ids(.models) {
+            let model = try catalog.model(catalog.document(.models, id: id))
+            models.append(Model(id: id, name: model.name, parametersB: model.totalParameters / 1e9,
+                                activeParametersB: model.activeParametersPerToken / 1e9,
+                                kvBytesPerTokenBF16: model.kvElements(forSequenceOf: 1) * 2,
+                                confidence: model.confidence, source: model.source))
+        }
+        for id in catalog.ids(.benchmarks) {
+            let preset = try catalog.benchmark(catalog.document(.benchmarks, id: id))
+            benchmarks.append(Benchmark(id: id, model: preset.model, input: preset.input.summary, output: preset.output.summary,
+                                        minOfflineSamples: preset.minOfflineSamples, confidence: preset.confidence))
+        }
+        for id in catalog.ids(.efficiency) {
+            let profile = try catalog.efficiency(catalog.document(.efficiency, id: id))
+            efficiency.append(Efficiency(id: id, compute: profile.compute, bandwidth: profile.bandwidth,
+                                         stepOverheadMs: profile.stepOverhead * 1000, provenance: profile.provenance))
+        }
+    }
+
+    public func text() -> String {
+        var lines = ["GPUs (dense TFLOP/s; usable HBM)"]
+        for gpu in gpus {
+            let flops = ["bf16", "fp8", "fp6", "fp4"].compactMap { key in gpu.denseTFLOPS[key].map { "\(key) \(Format.grouped($0, decimals: 0))" } }
+            lines.append("  \(Format.pad(gpu.id, 10, right: false)) \(Format.pad(gpu.name, 28, right: false)) \(Format.fixed(gpu.memoryGB, 0)) GB, \(Format.fixed(gpu.bandwidthTBs, 2)) TB/s, \(flops.joined(separator: ", ")); \(gpu.scaleUp); efficiency \(gpu.efficiency); confidence \(gpu.confidence)")
+        }
+        lines.append("")
+        lines.append("Models (parameters; KV cache per token at BF16)")
+        for model in models {
+            lines.append("  \(Format.pad(model.id, 14, right: false)) \(Format.pad(model.name, 40, right: false)) \(Format.fixed(model.parametersB, 2)) B total, \(Format.fixed(model.activeParametersB, 2)) B active per token, \(Format.grouped(model.kvBytesPerTokenBF16 / 1024, decimals: 0)) KiB KV per token")
+        }
+        lines.append("")
+        lines.append("Benchmark presets")
+        for preset in benchmarks {
+            lines.append("  \(Format.pad(preset.id, 22, right: false)) model \(preset.model); input \(preset.input); output \(preset.output); \(Format.grouped(preset.minOfflineSamples)) Offline samples")
+        }
+        lines.append("")
+        lines.append("Efficiency profiles (fitted per hardware generation and software stack)")
+        for profile in efficiency {
+            lines.append("  \(Format.pad(profile.id, 24, right: false)) compute \(Format.fixed(profile.compute, 3)), bandwidth \(Format.fixed(profile.bandwidth, 2)), step overhead \(Format.fixed(profile.stepOverheadMs, 2)) ms")
+        }
+        lines.append("")
+        lines.append("A scenario names these by id, or points at a YAML file of the same shape to add its own.")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

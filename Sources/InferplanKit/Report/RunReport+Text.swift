@@ -1,0 +1,31 @@
+extension RunReport {
+    /// A compact table for people.
+    public func text() -> String {
+        var lines: [String] = []
+        lines.append("inferplan - \(scenario) (\(file))")
+        lines.append("  model       \(modelName) [\(model)], weights \(weights), KV cache \(kvCache)")
+        lines.append("  hardware    \(gpus) x \(gpuName) on \(nodes) node\(nodes == 1 ? "" : "s"); tensor parallel \(tensorParallel) -> \(replicas) replica\(replicas == 1 ? "" : "s")")
+        var load = "  workload    \(benchmark) \(workloadScenario): \(Format.grouped(issuedSamples)) samples"
+        if let qps { load += " at \(Format.grouped(qps, decimals: 2)) queries/s" }
+        lines.append(load + ", seed \(seed)")
+        lines.append("")
+        lines.append("  throughput  \(Format.grouped(outputTokensPerS)) output tokens/s   (\(Format.grouped(outputTokensPerSPerGPU)) per GPU)")
+        lines.append("  completed   \(Format.grouped(completedSamples)) of \(Format.grouped(issuedSamples)) samples, \(Format.grouped(outputTokens)) output tokens in \(Format.grouped(simulatedS, decimals: 2)) s simulated")
+        lines.append("")
+        lines.append("  latency ms  " + ["p50", "p90", "p99", "mean"].map { Format.pad($0, 10) }.joined())
+        for (label, summary) in [("TTFT", ttftMs), ("TPOT", tpotMs)] {
+            let cells = [summary.p50, summary.p90, summary.p99, summary.mean].map { Format.pad(Format.grouped($0, decimals: 1), 10) }
+            lines.append("  \(Format.pad(label, 10, right: false))  " + cells.joined())
+        }
+        if let latencyLimits, let latencyLimitsMet {
+            lines.append("  limits      p99 TTFT <= \(Format.grouped(latencyLimits.ttftP99Ms, decimals: 0)) ms, p99 TPOT <= \(Format.grouped(latencyLimits.tpotP99Ms, decimals: 0)) ms: \(latencyLimitsMet ? "met" : "NOT met")")
+        }
+        lines.append("")
+        lines.append("  batch       \(Format.grouped(meanBatchSeqs)) sequences per step (mean)")
+        lines.append("  memory      weights \(Format.fixed(weightsGBPerGPU, 1)) GB per GPU; KV cache \(Format.grouped(kvCapacityTokensPerReplica)) tokens per replica, peak \(Format.percent(kvPeakFraction))")
+        var engine = "  engine      \(Format.grouped(events)) events"
+        if let wallS { engine += " in \(Format.fixed(wallS, 3)) s wall" }
+        lines.append(engine)
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,99 @@
+/// The report of one run: what was simulated and the headline figures, in a shape that encodes
+/// directly to the JSON that tools read (`RunReport+JSON.swift`) and renders as a table for people
+/// (`RunReport+Text.swift`).
+public struct RunReport: Sendable, Encodable {
+    public struct Limits: Sendable, Encodable {
+        public var ttftP99Ms: Double
+        public var tpotP99Ms: Double
+        enum CodingKeys: String, CodingKey {
+            case ttftP99Ms = "ttft_p99_ms", tpotP99Ms = "tpot_p99_ms"
+        }
+    }
+
+    public var scenario: String
+    public var file: String
+    public var model: String
+    public var modelName: String
+    public var gpu: String
+    public var gpuName: String
+    public var weights: String
+    public var kvCache: String
+    public var gpus: Int
+    public var nodes: Int
+    public var tensorParallel: Int
+    public var replicas: Int
+    public var benchmark: String
+    public var workloadScenario: String
+    public var seed: UInt64
+    public var qps: Double?
+    public var issuedSamples: Int
+    public var completedSamples: Int
+    public var inputTokens: Int
+    public var outputTokens: Int
+    public var outputTokensPerS: Double
+    public var outputTokensPerSPerGPU: Double
+    public var ttftMs: LatencySummary
+    public var tpotMs: LatencySummary
+    public var latencyLimits: Limits?
+    public var latencyLimitsMet: Bool?
+    public var meanBatchSeqs: Double
+    public var kvPeakFraction: Double
+    public var kvCapacityTokensPerReplica: Int
+    public var weightsGBPerGPU: Double
+    public var simulatedS: Double
+    /// Wall time of the simulation; the one field that differs between identical runs, so
+    /// `--reproducible` leaves it out.
+    public var wallS: Double?
+    public var events: Int
+
+    enum CodingKeys: String, CodingKey {
+        case scenario, file, model, gpu, weights, gpus, nodes, replicas, benchmark, seed, qps, events
+        case modelName = "model_name", gpuName = "gpu_name", kvCache = "kv_cache"
+        case tensorParallel = "tensor_parallel", workloadScenario = "workload_scenario"
+        case issuedSamples = "issued_samples", completedSamples = "completed_samples"
+        case inputTokens = "input_tokens", outputTokens = "output_tokens"
+        case outputTokensPerS = "output_tokens_per_s", outputTokensPerSPerGPU = "output_tokens_per_s_per_gpu"
+        case ttftMs = "ttft_ms", tpotMs = "tpot_ms", latencyLimits = "latency_limits", latencyLimitsMet = "latency_limits_met"
+        case meanBatchSeqs = "mean_batch_seqs", kvPeakFraction = "kv_peak_fraction"
+        case kvCapacityTokensPerReplica = "kv_capacity_tokens_per_replica", weightsGBPerGPU = "weights_gb_per_gpu"
+        case simulatedS = "simulated_s", wallS = "wall_s"
+    }
+
+    public init(scenario: Scenario, deployment: Deployment, metrics: RunMetrics, includeWallTime: Bool = true) {
+        self.scenario = scenario.name
+        file = scenario.file
+        model = scenario.model.id
+        modelName = scenario.model.name
+        gpu = scenario.gpu.id
+        gpuName = scenario.gpu.name
+        weights = scenario.precision.weights.rawValue
+        kvCache = scenario.precision.kvCache.rawValue
+        gpus = deployment.gpus
+        nodes = deployment.nodes
+        tensorParallel = deployment.tensorParallel
+        replicas = deployment.replicas
+        benchmark = scenario.workload.benchmark
+        workloadScenario = scenario.workload.scenario.rawValue
+        seed = scenario.workload.seed
+        qps = scenario.workload.scenario == .server ? scenario.workload.qps : nil
+        issuedSamples = metrics.issuedSamples
+        completedSamples = metrics.completedSamples
+        inputTokens = metrics.inputTokens
+        outputTokens = metrics.outputTokens
+        outputTokensPerS = metrics.outputTokensPerSecond
+        outputTokensPerSPerGPU = metrics.outputTokensPerSecond / Double(deployment.gpus)
+        ttftMs = metrics.ttft
+        tpotMs = metrics.tpot
+        if let limits = scenario.workload.limits {
+            latencyLimits = Limits(ttftP99Ms: limits.ttftP99 * 1000, tpotP99Ms: limits.tpotP99 * 1000)
+            latencyLimitsMet = metrics.ttft.p99 <= limits.ttftP99 * 1000 && metrics.tpot.p99 <= limits.tpotP99 * 1000
+        }
+        meanBatchSeqs = metrics.meanBatchSequences
+        kvPeakFraction = metrics.kvPeakFraction
+        kvCapacityTokensPerReplica = deployment.memory.kvCapacityTokens
+        weightsGBPerGPU = deployment.memory.weightBytesPerGPU / 1e9
+        simulatedS = metrics.simulatedSeconds
+        wallS = includeWallTime ? metrics.wallSeconds : nil
+        events = metrics.events
+    }
+}

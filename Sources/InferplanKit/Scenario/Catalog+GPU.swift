@@ -1,0 +1,74 @@
+import Foundation
+
+extension Catalog {
+    static let gpuKeys = ["id", "name", "vendor", "generation", "memory_gb", "memory_bandwidth_tb_s", "dense_tflops",
+                          "power_w", "scale_up", "efficiency", "source", "confidence", "notes"]
+
+    /// Decodes a GPU entry. Its `efficiency` is a profile id, a path, or an inline mapping.
+    public func gpu(_ document: YAMLValue, baseDirectory: String) throws -> GPUSpec {
+        let map = try document.mapping(allowed: Self.gpuKeys)
+        var flops: [ComputeFormat: Double] = [:]
+        let tflops = try map.required("dense_tflops", hint: "{bf16: 989, fp8: 1979} (dense, not sparse)")
+        let formats = try tflops.mapping(allowed: ComputeFormat.allCases.map(\.rawValue))
+        for key in formats.keys {
+            guard let value = formats.optional(key), let format = ComputeFormat(rawValue: key) else { continue }
+            flops[format] = try value.double(in: 1...1e6, unit: "TFLOP/s") * 1e12
+        }
+        guard flops[.bf16] != nil else {
+            throw tflops.error("missing the bf16 rate", valid: "every GPU needs dense_tflops.bf16")
+        }
+        let efficiencyValue = try map.required("efficiency", hint: "an efficiency profile id such as nvidia-hopper-trtllm")
+        let efficiency: EfficiencyProfile
+        if case .mapping = efficiencyValue.node {
+            efficiency = try self.efficiency(efficiencyValue)
+        } else {
+            efficiency = try self.efficiency(self.document(.efficiency, reference: efficiencyValue, baseDirectory: baseDirectory))
+        }
+        return GPUSpec(
+            id: try map.required("id").string(),
+            name: try map.required("name").string(),
+            vendor: try map.optional("vendor")?.string() ?? "",
+            generation: try map.optional("generation")?.string() ?? "",
+            usableMemoryBytes: try map.required("memory_gb", hint: "usable HBM in GB").double(in: 1...100_000, unit: "GB") * 1e9,
+            memoryBandwidth: try map.required("memory_bandwidth_tb_s").double(in: 0.01...1000, unit: "TB/s") * 1e12,
+            denseFLOPS: flops,
+            powerWatts: try map.optional("power_w")?.double(in: 1...100_000, unit: "W") ?? 0,
+            scaleUp: try scaleUpLink(map.required("scale_up")),
+            efficiency: efficiency,
+            source: try map.required("source", hint: "where the numbers come from").string(),
+            confidence: try map.optional("confidence")?.string() ?? "unstated")
+    }
+
+    func scaleUpLink(_ value: YAMLValue) throws -> ScaleUpLink {
+        let map = try value.mapping(allowed: ["name", "topology", "bidirectional_gb_s", "links", "link_bidirectional_gb_s",
+                                              "domain_gpus", "latency_us"])
+        let topology = try map.required("topology", hint: "switched | mesh").choice(ScaleUpLink.Topology.self)
+        let latency = try map.optional("latency_us")?.double(in: 0...1e6, unit: "us") ?? 2
+        let name = try map.optional("name")?.string() ?? topology.rawValue
+        let domain = try map.required("domain_gpus").int(in: 1...100_000)
+        switch topology {
+        case .switched:
+            let total = try map.required("bidirectional_gb_s", hint: "per-GPU bidirectional rate, e.g. 900").double(in: 0.1...1e6, unit: "GB/s")
+            return ScaleUpLink(name: name, topology: .switched, bytesPerSecondPerDirection: total / 2 * 1e9,
+                               linkBytesPerSecondPerDirection: total / 2 * 1e9, domainGPUs: domain, latency: latency * 1e-6)
+        case .mesh:
+            let links = try map.required("links", hint: "point-to-point links per GPU, e.g. 7").int(in: 1...1024)
+            let link = try map.required("link_bidirectional_gb_s", hint: "one link's bidirectional rate, e.g. 128").double(in: 0.1...1e6, unit: "GB/s")
+            return ScaleUpLink(name: name, topology: .mesh, bytesPerSecondPerDirection: Double(links) * link / 2 * 1e9,
+                               linkBytesPerSecondPerDirection: link / 2 * 1e9, domainGPUs: domain, latency: latency * 1e-6)
+        }
+    }
+
+    public func efficiency(_ document: YAMLValue) throws -> EfficiencyProfile {
+        let map = try document.mapping(allowed: ["id", "compute_efficiency", "bandwidth_efficiency", "step_overhead_ms",
+                                                 "activation_reserve_gb", "kv_memory_fraction", "provenance", "fit"])
+        return EfficiencyProfile(
+            id: try map.optional("id")?.string() ?? "inline",
+            compute: try map.required("compute_efficiency").double(in: 0.001...1),
+            bandwidth: try map.required("bandwidth_efficiency").double(in: 0.001...1),
+            stepOverhead: try map.required("step_overhead_ms").double(in: 0...10_000, unit: "ms") / 1000,
+            activationReserveBytes: try map.required("activation_reserve_gb").double(in: 0...100_000, unit: "GB") * 1e9,
+            kvMemoryFraction: try map.required("kv_memory_fraction").double(in: 0.01...1),
+            provenance: try map.required("provenance", hint: "how the values were obtained").string())
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+extension Scenario {
+    /// Checks that the scenario is physically possible and builds the deployment it describes.
+    ///
+    /// Refuses, with the numbers: tensor parallelism wider than the scale-up domain, weights that do
+    /// not fit in HBM, a KV cache that cannot hold even one request of the workload's largest size,
+    /// and requests longer than the model's context.
+    public func deployment() throws -> Deployment {
+        if tensorParallel > gpu.scaleUp.domainGPUs {
+            throw error("parallelism.tensor", "tensor parallelism \(tensorParallel) spans more GPUs than one \(gpu.scaleUp.name) domain (\(gpu.scaleUp.domainGPUs))",
+                        valid: "at most \(gpu.scaleUp.domainGPUs)")
+        }
+        let longest = workload.input.upperBound + workload.output.upperBound
+        if longest > model.maxContext {
+            throw error("workload", "requests of up to \(workload.input.upperBound) input + \(workload.output.upperBound) output tokens exceed \(model.id)'s context of \(model.maxContext) tokens",
+                        valid: "input_tokens.max + output_tokens.max <= \(model.maxContext)")
+        }
+        let deployment = Deployment(model: model, gpu: gpu, precision: precision, tensorParallel: tensorParallel,
+                                    gpusPerNode: gpusPerNode, nodes: nodes, serving: serving)
+        let memory = deployment.memory
+        if !memory.weightsFit {
+            throw error("precision.weights", "\(model.id) does not fit: at \(precision.weights.rawValue) its weights need \(gb(memory.weightBytesPerGPU)) GB per GPU with tensor parallelism \(tensorParallel), plus \(gb(memory.reserveBytesPerGPU)) GB reserve, and \(gpu.id) has \(gb(gpu.usableMemoryBytes)) GB usable",
+                        valid: suggestion(memory: memory))
+        }
+        if memory.kvCapacityTokens < longest {
+            throw error("precision.weights", "\(model.id) leaves room for \(memory.kvCapacityTokens) KV-cache tokens per replica on \(gpu.id) (weights \(gb(memory.weightBytesPerGPU)) GB of \(gb(gpu.usableMemoryBytes)) GB per GPU), fewer than one request of up to \(longest) tokens needs",
+                        valid: suggestion(memory: memory))
+        }
+        return deployment
+    }
+
+    /// What would make the model fit: wider tensor parallelism or a narrower weight format.
+    private func suggestion(memory: MemoryBudget) -> String {
+        var options: [String] = []
+        let needed = memory.weightBytesPerGPU * Double(tensorParallel) + memory.reserveBytesPerGPU
+        if let tp = (1...gpusPerNode).first(where: { gpusPerNode % $0 == 0 && Double($0) * gpu.usableMemoryBytes * 0.9 > needed }),
+           tp > tensorParallel {
+            options.append("parallelism.tensor: \(tp)")
+        }
+        let narrower = WeightFormat.allCases.filter { $0.bitsPerWeight < precision.weights.bitsPerWeight }
+        if let format = narrower.first {
+            options.append("precision.weights: \(format.rawValue)")
+        }
+        options.append("a GPU with more HBM")
+        return options.joined(separator: ", or ")
+    }
+
+    private func gb(_ bytes: Double) -> String { String(format: "%.1f", bytes / 1e9) }
+}

@@ -1,0 +1,51 @@
+/// One row of a published-results CSV (the columns of ../shared/validation/mlperf-train.csv).
+public struct PublishedResult: Sendable {
+    public static let requiredColumns = ["benchmark", "scenario", "accelerator", "gpus", "nodes", "tokens_per_s",
+                                         "weights", "kv_cache", "tensor_parallel"]
+
+    public var row: CSVTable.Row
+    public var location: String
+    public var benchmark: String
+    public var scenario: String
+    public var accelerator: String
+    public var gpus: Int
+    public var nodes: Int
+    public var tokensPerSecond: Double?
+    public var weights: String
+    public var kvCache: String
+    public var tensorParallel: Int?
+    public var outputTokensPerSample: Double?
+
+    public init(row: CSVTable.Row, file: String) throws {
+        self.row = row
+        location = "\(file):\(row.line)"
+        func field(_ name: String) -> String { row.fields[name] ?? "" }
+        func int(_ name: String, allowEmpty: Bool = false) throws -> Int? {
+            let text = field(name)
+            if text.isEmpty && allowEmpty { return nil }
+            guard let value = Int(text), value > 0 else {
+                throw InputError(location: "\(file):\(row.line)", keyPath: name, problem: "'\(text)' is not a positive whole number",
+                                 valid: allowEmpty ? "a positive whole number, or empty" : "a positive whole number")
+            }
+            return value
+        }
+        func double(_ name: String) throws -> Double? {
+            let text = field(name)
+            if text.isEmpty { return nil }
+            guard let value = Double(text), value > 0, value.isFinite else {
+                throw InputError(location: "\(file):\(row.line)", keyPath: name, problem: "'\(text)' is not a positive number", valid: "a positive number, or empty")
+            }
+            return value
+        }
+        benchmark = field("benchmark")
+        scenario = field("scenario")
+        accelerator = field("accelerator")
+        gpus = try int("gpus")!
+        nodes = try int("nodes")!
+        tokensPerSecond = try double("tokens_per_s")
+        weights = field("weights")
+        kvCache = field("kv_cache")
+        tensorParallel = try int("tensor_parallel", allowEmpty: true)
+        outputTokensPerSample = try double("output_tokens_per_sample")
+    }
+}

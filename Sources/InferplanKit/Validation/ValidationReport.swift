@@ -1,0 +1,95 @@
+import Foundation
+
+/// One published result next to its prediction.
+public struct ValidationRow: Sendable {
+    public var result: PublishedResult
+    public var predicted: Double?
+    public var tensorParallelUsed: Int?
+    /// True when the row did not disclose tensor parallelism and the best-fitting one was chosen.
+    public var tensorParallelChosen = false
+    public var skipped: String?
+
+    public init(result: PublishedResult) {
+        self.result = result
+    }
+
+    /// Signed error of the prediction against the published figure, in percent.
+    public var errorPercent: Double? {
+        guard let predicted, let published = result.tokensPerSecond else { return nil }
+        return (predicted - published) / published * 100
+    }
+}
+
+/// Predictions against published results, with the median absolute error.
+public struct ValidationReport: Sendable, Encodable {
+    public var header: [String]
+    public var rows: [ValidationRow]
+
+    public var medianAbsoluteErrorPercent: Double? {
+        let errors = rows.compactMap { $0.errorPercent.map(abs) }.sorted()
+        guard !errors.isEmpty else { return nil }
+        let mid = errors.count / 2
+        return errors.count % 2 == 1 ? errors[mid] : (errors[mid - 1] + errors[mid]) / 2
+    }
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var root = encoder.container(keyedBy: Key.self)
+        var list = root.nestedUnkeyedContainer(forKey: Key("rows"))
+        for row in rows {
+            var object = list.nestedContainer(keyedBy: Key.self)
+            for (name, value) in zip(header, row.result.row.values) { try object.encode(value, forKey: Key(name)) }
+            try object.encode(row.result.line, forKey: Key("line"))
+            if let skipped = row.skipped {
+                try object.encode(skipped, forKey: Key("skipped"))
+                continue
+            }
+            try object.encodeIfPresent(row.predicted.map(round2), forKey: Key("predicted_tokens_per_s"))
+            try object.encodeIfPresent(row.result.tokensPerSecond, forKey: Key("published_tokens_per_s"))
+            try object.encodeIfPresent(row.errorPercent.map(round2), forKey: Key("error_pct"))
+            try object.encodeIfPresent(row.tensorParallelUsed, forKey: Key("tensor_parallel_used"))
+            try object.encode(row.tensorParallelChosen, forKey: Key("tensor_parallel_chosen"))
+        }
+        try root.encodeIfPresent(medianAbsoluteErrorPercent.map(round2), forKey: Key("median_abs_error_pct"))
+        try root.encode(rows.filter { $0.errorPercent != nil }.count, forKey: Key("predicted_rows"))
+        try root.encode(rows.filter { $0.skipped != nil }.count, forKey: Key("skipped_rows"))
+    }
+
+    public func text() -> String {
+        var lines = ["line  benchmark       scenario     accelerator  gpus nodes  TP      published    predicted    error"]
+        for row in rows {
+            let r = row.result
+            var line = Format.pad(String(r.row.line), 4, right: false) + "  " + Format.pad(r.benchmark, 15, right: false) + " "
+                + Format.pad(r.scenario, 12, right: false) + " " + Format.pad(r.accelerator, 12, right: false)
+                + Format.pad(String(r.gpus), 5) + Format.pad(String(r.nodes), 6)
+            if let skipped = row.skipped {
+                lines.append(line + "  skipped: \(skipped)")
+                continue
+            }
+            let tp = row.tensorParallelUsed.map { "\($0)\(row.tensorParallelChosen ? "*" : "")" } ?? "-"
+            line += Format.pad(tp, 4) + Format.pad(r.tokensPerSecond.map { Format.grouped($0, decimals: 0) } ?? "-", 15)
+                + Format.pad(row.predicted.map { Format.grouped($0, decimals: 0) } ?? "-", 13)
+                + Format.pad(row.errorPercent.map { String(format: "%+.1f%%", $0) } ?? "-", 9)
+            lines.append(line)
+        }
+        lines.append("")
+        lines.append("* tensor parallelism not disclosed: the highest-throughput deployment that fits was chosen")
+        let predicted = rows.filter { $0.errorPercent != nil }.count
+        let median = medianAbsoluteErrorPercent.map { String(format: "%.1f%%", $0) } ?? "n/a"
+        lines.append("median absolute error \(median) over \(predicted) predicted rows; \(rows.count - predicted) skipped")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+private func round2(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+
+extension PublishedResult {
+    var line: Int { row.line }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// Predicts published results from their descriptions and compares.
+///
+/// Each row becomes a scenario written as YAML and decoded by the same code as a user's scenario
+/// file, so rows get the same checks. The prediction uses only the row's description (benchmark,
+/// scenario, accelerator, GPUs, nodes, formats, tensor parallelism, and the mean output length the
+/// run produced), never its published throughput.
+public struct Validator {
+    public var catalog: Catalog
+    /// Serving limits a submitter would configure (the KV cache usually binds first).
+    public var maxBatchSequences = 2048
+    public var maxBatchTokens = 8192
+
+    public init(catalog: Catalog = .bundled) {
+        self.catalog = catalog
+    }
+
+    public func validate(_ result: PublishedResult) -> ValidationRow {
+        var row = ValidationRow(result: result)
+        guard result.scenario == "offline" else {
+            row.skipped = "\(result.scenario) rows report the highest Poisson rate meeting the p99 limits, which needs the max-rate search (not built yet)"
+            return row
+        }
+        guard result.gpus % result.nodes == 0 else {
+            row.skipped = "\(result.gpus) GPUs on \(result.nodes) nodes is not a whole number per node (uneven clusters not built yet)"
+            return row
+        }
+        guard !result.accelerator.contains("+") else {
+            row.skipped = "mixed accelerators (\(result.accelerator)) need heterogeneous node groups (not built yet)"
+            return row
+        }
+        do {
+            let perNode = result.gpus / result.nodes
+            let candidates = result.tensorParallel.map { [$0] } ?? (1...perNode).filter { perNode % $0 == 0 }
+            var best: (tp: Int, tokens: Double)?
+            var lastError: Error?
+            for tp in candidates {
+                do {
+                    let scenario = try self.scenario(for: result, tensorParallel: tp)
+                    let (_, metrics) = try Simulation.run(scenario)
+                    if best == nil || metrics.outputTokensPerSecond > best!.tokens {
+                        best = (tp, metrics.outputTokensPerSecond)
+                    }
+                } catch {
+                    lastError = error
+                }
+            }
+            guard let best else { throw lastError ?? InputError(location: result.location, keyPath: "", problem: "no deployment fits") }
+            row.tensorParallelUsed = best.tp
+            row.tensorParallelChosen = result.tensorParallel == nil
+            row.predicted = best.tokens
+        } catch let error as InputError {
+            row.skipped = error.description.replacingOccurrences(of: "\n", with: "; ")
+        } catch {
+            row.skipped = "\(error)"
+        }
+        return row
+    }
+
+    /// The scenario a row describes, as YAML decoded by the scenario loader.
+    public func scenario(for result: PublishedResult, tensorParallel: Int) throws -> Scenario {
+        var workload = "{benchmark: mlperf-\(result.benchmark), scenario: \(result.scenario)"
+        if let mean = result.outputTokensPerSample {
+            let preset = try catalog.benchmark(catalog.document(.benchmarks, id: "mlperf-\(result.benchmark)"))
+            workload += ", output_tokens: \(Self.yaml(preset.output, mean: mean))"
+        }
+        workload += "}"
+        let text = """
+        hardware: {gpu: \(result.accelerator), gpus_per_node: \(result.gpus / result.nodes), nodes: \(result.nodes)}
+        precision: {weights: \(result.weights), kv_cache: \(result.kvCache)}
+        parallelism: {tensor: \(tensorParallel)}
+        serving: {scheduler: continuous, max_batch_seqs: \(maxBatchSequences), max_batch_tokens: \(maxBatchTokens)}
+        workload: \(workload)
+        """
+        let document = try YAMLDocument.parse(text, name: result.location)
+        return try Scenario(document: document, baseDirectory: ".", catalog: catalog)
+    }
+
+    /// The preset's output distribution with its mean moved to the run's observed mean.
+    static func yaml(_ distribution: LengthDistribution, mean: Double) -> String {
+        let bounds = "min: \(distribution.min), max: \(distribution.max)"
+        switch distribution.shape {
+        case .lognormal(_, let sigma): return "{distribution: lognormal, mean: \(mean), sigma: \(sigma), \(bounds)}"
+        case .normal(_, let sd): return "{distribution: normal, mean: \(mean), sd: \(sd), \(bounds)}"
+        case .fixed, .uniform: return "{distribution: fixed, value: \(Int(mean.rounded())), \(bounds)}"
+        }
+    }
+
+    public func validate(_ table: CSVTable) throws -> ValidationReport {
+        for column in PublishedResult.requiredColumns where !table.header.contains(column) {
+            throw InputError(location: "\(table.file):1", keyPath: column, problem: "missing column '\(column)'",
+                             valid: "a header with \(PublishedResult.requiredColumns.joined(separator: ", "))")
+        }
+        let rows = try table.rows.map { validate(try PublishedResult(row: $0, file: table.file)) }
+        return ValidationReport(header: table.header, rows: rows)
+    }
+}

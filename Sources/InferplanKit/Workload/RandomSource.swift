@@ -1,0 +1,44 @@
+import CGSL
+
+/// A seeded GSL random number generator (Mersenne Twister, MT19937).
+///
+/// Not thread-safe, like the `gsl_rng` it wraps: one per simulation. The same seed gives the same
+/// stream on every machine, which is what makes reports reproducible byte for byte.
+public final class RandomSource {
+    private let rng: OpaquePointer
+
+    public init(seed: UInt64) {
+        GSLSetup.once()
+        rng = OpaquePointer(gsl_rng_alloc(inferplan_gsl_rng_mt19937()))
+        gsl_rng_set(UnsafeMutablePointer(rng), UInt(truncatingIfNeeded: seed))
+    }
+
+    deinit { gsl_rng_free(UnsafeMutablePointer(rng)) }
+
+    private var pointer: UnsafeMutablePointer<gsl_rng> { UnsafeMutablePointer(rng) }
+
+    /// Uniform on [0, 1).
+    public func uniform() -> Double { gsl_rng_uniform(pointer) }
+
+    /// Exponential with the given mean (GSL takes the mean, not the rate).
+    public func exponential(mean: Double) -> Double { gsl_ran_exponential(pointer, mean) }
+
+    /// Lognormal whose underlying normal has mean `mu` and standard deviation `sigma`.
+    public func lognormal(mu: Double, sigma: Double) -> Double { gsl_ran_lognormal(pointer, mu, sigma) }
+
+    /// Normal with the given mean and standard deviation.
+    public func normal(mean: Double, sd: Double) -> Double { mean + gsl_ran_gaussian(pointer, sd) }
+
+    /// Uniform integer in 0..<n.
+    public func index(below n: Int) -> Int { Int(gsl_rng_uniform_int(pointer, UInt(n))) }
+}
+
+/// GSL's default error handler calls abort(); switch it off once so errors come back as codes.
+enum GSLSetup {
+    private static let done: Bool = {
+        gsl_set_error_handler_off()
+        return true
+    }()
+
+    static func once() { _ = done }
+}

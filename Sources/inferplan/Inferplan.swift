@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import InferplanKit
+
+@main
+struct Inferplan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inferplan",
+        abstract: "Simulate LLM inference clusters: throughput, latency and scaling from a scenario file.",
+        discussion: """
+        Start with `inferplan run Scenarios/default.yaml`. `inferplan catalog` lists the GPUs, models and
+        benchmark presets a scenario can name.
+        """,
+        version: "0.1.0",
+        subcommands: [RunCommand.self, CatalogCommand.self, ValidateCommand.self]
+    )
+
+    /// Bad input of any kind (scenario, catalog entry, CSV, flags) exits with status 2 and one clear
+    /// message on stderr, never a stack trace.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as InputError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Foundation.exit(2)
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code.rawValue == 0 { exit(withError: error) }
+            FileHandle.standardError.write(Data("\(fullMessage(for: error))\n".utf8))
+            Foundation.exit(code == .failure ? 1 : 2)
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+
+/// The `inferplan` binary as a user meets it: exit status 2 and one clear message for bad input,
+/// and never overwriting a file without being asked.
+@Suite struct CommandLineTests {
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: URL {
+        let beside = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("inferplan")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return Bundle.main.bundleURL.appendingPathComponent("inferplan")
+    }
+
+    func run(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = Fixtures.packageRoot
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                       stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func temporaryFile(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("inferplan-\(UUID().uuidString).yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func badScenarioExitsTwoWithFileLineAndKey() throws {
+        let path = try temporaryFile(Fixtures.defaultScenarioYAML.replacingOccurrences(of: "tensor: 1", with: "tensor: 5"))
+        let outcome = try run(["run", path])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.hasPrefix("error: \(path):4: parallelism.tensor: tensor parallelism 5 does not divide"))
+        #expect(outcome.stderr.contains("valid: one of 1, 2, 4, 8"))
+        #expect(outcome.stdout.isEmpty)
+    }
+
+    @Test func missingFileExitsTwo() throws {
+        let outcome = try run(["run", "no/such/scenario.yaml"])
+        #expect(outcome.status == 2 && outcome.stderr.contains("no such file"))
+    }
+
+    @Test func badFlagExitsTwoWithUsage() throws {
+        let outcome = try run(["run", "Scenarios/default.yaml", "--format", "xml"])
+        #expect(outcome.status == 2 && outcome.stderr.contains("xml"))
+    }
+
+    @Test func jsonReportHasTheDocumentedFields() throws {
+        let outcome = try run(["run", "Scenarios/default.yaml", "--set", "workload.samples=300", "--format", "json"])
+        #expect(outcome.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+        for key in ["output_tokens_per_s", "output_tokens_per_s_per_gpu", "completed_samples", "gpus", "nodes", "ttft_ms", "tpot_ms",
+                    "mean_batch_seqs", "kv_peak_fraction", "simulated_s", "wall_s", "events"] {
+            #expect(json[key] != nil, "missing \(key)")
+        }
+        let ttft = try #require(json["ttft_ms"] as? [String: Double])
+        #expect(Set(ttft.keys) == ["p50", "p90", "p99", "mean"])
+        #expect(json["completed_samples"] as? Int == 300)
+    }
+
+    @Test func outputIsNeverOverwrittenWithoutForce() throws {
+        let path = try temporaryFile("precious")
+        let refused = try run(["run", "Scenarios/default.yaml", "--set", "workload.samples=50", "--output", path])
+        #expect(refused.status == 2 && refused.stderr.contains("--force"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "precious")
+        let forced = try run(["run", "Scenarios/default.yaml", "--set", "workload.samples=50", "--output", path, "--force"])
+        #expect(forced.status == 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("throughput"))
+    }
+
+    @Test func catalogListsEveryReferenceGPUAndModel() throws {
+        let outcome = try run(["catalog"])
+        #expect(outcome.status == 0)
+        for id in ["h100-sxm", "h200-sxm", "b200", "b300", "gb200", "gb300", "mi300x", "mi325x", "mi350x", "mi355x",
+                   "llama2-70b", "llama3.1-8b", "llama3.1-70b", "llama3.1-405b", "mixtral-8x7b", "gpt-oss-120b", "gpt-oss-20b",
+                   "deepseek-r1", "mlperf-llama2-70b", "mlperf-gpt-oss-120b"] {
+            #expect(outcome.stdout.contains(id), "catalog lacks \(id)")
+        }
+    }
+}

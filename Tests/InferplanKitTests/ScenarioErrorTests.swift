@@ -1,0 +1,113 @@
+import Testing
+@testable import InferplanKit
+
+/// Every malformed or impossible scenario fails with a message naming file, line, key, the problem
+/// and what would be valid.
+@Suite struct ScenarioErrorTests {
+    private func error(_ yaml: String, overrides: [String] = []) throws -> InputError {
+        do {
+            let scenario = try Fixtures.scenario(yaml, name: "bad.yaml", overrides: overrides.map(Override.init(parsing:)))
+            _ = try scenario.deployment()
+        } catch let error as InputError {
+            return error
+        }
+        Issue.record("expected an InputError")
+        return InputError(location: "", keyPath: "", problem: "")
+    }
+
+    private func replacing(_ old: String, with new: String) -> String {
+        Fixtures.defaultScenarioYAML.replacingOccurrences(of: old, with: new)
+    }
+
+    @Test func unknownKeySuggestsTheRightOneAndListsAllowed() throws {
+        let e = try error(replacing("parallelism: {tensor: 1}", with: "parallelism: {tensr: 1}"))
+        #expect(e.location == "bad.yaml:4")
+        #expect(e.keyPath == "parallelism.tensr")
+        #expect(e.problem.contains("unknown key 'tensr'") && e.problem.contains("did you mean 'tensor'"))
+        #expect(e.valid.contains("tensor"))
+    }
+
+    @Test func unknownTopLevelKey() throws {
+        let e = try error(Fixtures.defaultScenarioYAML + "\nhardwre: {}\n")
+        #expect(e.location == "bad.yaml:7" && e.keyPath == "hardwre")
+        #expect(e.valid.contains("hardware"))
+    }
+
+    @Test func wrongType() throws {
+        let e = try error(replacing("gpus_per_node: 8", with: "gpus_per_node: eight"))
+        #expect(e.location == "bad.yaml:2" && e.keyPath == "hardware.gpus_per_node")
+        #expect(e.problem.contains("expected a whole number") && e.problem.contains("'eight'"))
+    }
+
+    @Test func missingKey() throws {
+        let e = try error(replacing("precision: {weights: fp8, kv_cache: fp8}", with: "precision: {weights: fp8}"))
+        #expect(e.keyPath == "precision.kv_cache" && e.problem.contains("missing required key"))
+        #expect(e.location == "bad.yaml:3")
+    }
+
+    @Test func unknownEnumValueListsChoices() throws {
+        let e = try error(replacing("weights: fp8", with: "weights: int3"))
+        #expect(e.keyPath == "precision.weights" && e.valid == "bf16 | fp8 | mxfp4 | nvfp4")
+    }
+
+    @Test func unknownGPUListsTheCatalog() throws {
+        let e = try error(replacing("gpu: h200-sxm", with: "gpu: h300"))
+        #expect(e.location == "bad.yaml:2" && e.keyPath == "hardware.gpu")
+        #expect(e.problem.contains("unknown gpu 'h300'") && e.valid.contains("h200-sxm") && e.valid.contains("mi355x"))
+    }
+
+    @Test func tensorParallelMustDivideTheNode() throws {
+        let e = try error(replacing("tensor: 1", with: "tensor: 16"))
+        #expect(e.location == "bad.yaml:4" && e.keyPath == "parallelism.tensor")
+        #expect(e.valid.contains("1, 2, 4, 8"))
+        let three = try error(replacing("tensor: 1", with: "tensor: 3"))
+        #expect(three.problem.contains("does not divide"))
+    }
+
+    @Test func negativeQPS() throws {
+        let e = try error(replacing("scenario: offline, samples: 2000", with: "scenario: server, qps: -5"))
+        #expect(e.keyPath == "workload.qps" && e.problem.contains("out of range") && e.location == "bad.yaml:6")
+    }
+
+    @Test func qpsOnlyForServer() throws {
+        let e = try error(replacing("samples: 2000", with: "samples: 2000, qps: 5"))
+        #expect(e.keyPath == "workload.qps" && e.problem.contains("server scenario only"))
+    }
+
+    @Test func modelThatDoesNotFitSaysHowManyGB() throws {
+        let e = try error(replacing("gpu: h200-sxm", with: "gpu: h100-sxm").replacingOccurrences(of: "weights: fp8", with: "weights: bf16"))
+        #expect(e.keyPath == "precision.weights" && e.location == "bad.yaml:3")
+        #expect(e.problem.contains("138.0 GB per GPU") && e.problem.contains("80.0 GB usable"))
+        #expect(e.valid.contains("parallelism.tensor: 2") && e.valid.contains("precision.weights: fp8"))
+    }
+
+    @Test func batchTokensBelowBatchSequences() throws {
+        let e = try error(replacing("max_batch_tokens: 8192", with: "max_batch_tokens: 100"))
+        #expect(e.keyPath == "serving.max_batch_tokens" && e.valid.contains(">= serving.max_batch_seqs"))
+    }
+
+    @Test func yamlSyntaxErrorHasALine() throws {
+        let e = try error("model: llama2-70b\nhardware: {gpu: h200-sxm\nprecision: x\n")
+        #expect(e.location.hasPrefix("bad.yaml:") && e.problem.contains("YAML syntax error"))
+    }
+
+    @Test func errorsFromSetNameTheSet() throws {
+        let e = try error(Fixtures.defaultScenarioYAML, overrides: ["hardware.nodes=0"])
+        #expect(e.location == "--set hardware.nodes=0" && e.keyPath == "hardware.nodes")
+        let unknown = try error(Fixtures.defaultScenarioYAML, overrides: ["serving.max_batch=4"])
+        #expect(unknown.location == "--set serving.max_batch=4" && unknown.problem.contains("unknown key 'max_batch'"))
+    }
+
+    @Test func setOverridesTheFile() throws {
+        let scenario = try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [
+            Override(parsing: "hardware.gpu=b200"), Override(parsing: "precision.weights=nvfp4"), Override(parsing: "hardware.nodes=2"),
+        ])
+        #expect(scenario.gpu.id == "b200" && scenario.precision.weights == .nvfp4 && scenario.nodes == 2)
+        #expect(throws: InputError.self) { try Override(parsing: "nonsense") }
+    }
+
+    @Test func contextLongerThanTheModelIsRefused() throws {
+        let e = try error(Fixtures.defaultScenarioYAML, overrides: ["workload.input_tokens=4000"])
+        #expect(e.problem.contains("exceed llama2-70b's context of 4096"))
+    }
+}
