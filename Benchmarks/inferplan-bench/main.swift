@@ -1,1 +1,64 @@
-print("placeholder")
+import Foundation
+import InferplanKit
+
+// Wall-time benchmarks of the simulator (never timed inside unit tests).
+//
+//   swift run -c release inferplan-bench            # all cases, median of 5 runs each
+//   swift run -c release inferplan-bench --runs 1   # quicker
+//
+// Each case loads a bundled scenario with overrides, simulates it, and reports the median wall
+// time, events and events per second, next to its target.
+
+struct Case {
+    var name: String
+    var file: String
+    var overrides: [String]
+    var targetSeconds: Double
+}
+
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let cases = [
+    Case(name: "Llama 2 70B Offline, 24,576 samples, 8 x H200", file: "Scenarios/default.yaml",
+         overrides: [], targetSeconds: 0.5),
+    Case(name: "Llama 2 70B Server, 600 s at 100 queries/s, 8 x H200", file: "Scenarios/default.yaml",
+         overrides: ["workload.scenario=server", "workload.qps=100", "workload.duration_s=600"], targetSeconds: 1.0),
+    Case(name: "Llama 2 70B Server, 600 s at 1,200 queries/s, 12 nodes x 8 H200", file: "Scenarios/default.yaml",
+         overrides: ["workload.scenario=server", "workload.qps=1200", "workload.duration_s=600", "hardware.nodes=12"], targetSeconds: 5.0),
+]
+
+var runs = 5
+if let index = CommandLine.arguments.firstIndex(of: "--runs"), index + 1 < CommandLine.arguments.count,
+   let value = Int(CommandLine.arguments[index + 1]), value > 0 {
+    runs = value
+}
+
+print("inferplan-bench: median of \(runs) run(s) per case, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+var allMet = true
+for benchCase in cases {
+    var walls: [Double] = []
+    var events = 0
+    var tokensPerSecond = 0.0
+    var requests = 0
+    for _ in 0..<runs {
+        do {
+            let overrides = try benchCase.overrides.map(Override.init(parsing:))
+            let started = DispatchTime.now().uptimeNanoseconds
+            let scenario = try Scenario.load(path: root.appendingPathComponent(benchCase.file).path, overrides: overrides)
+            let (_, metrics) = try Simulation.run(scenario)
+            walls.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+            events = metrics.events
+            tokensPerSecond = metrics.outputTokensPerSecond
+            requests = metrics.issuedSamples
+        } catch {
+            print("  \(benchCase.name): \(error)")
+            exit(2)
+        }
+    }
+    let median = walls.sorted()[walls.count / 2]
+    let met = median <= benchCase.targetSeconds
+    allMet = allMet && met
+    print("  " + benchCase.name)
+    print(String(format: "      %.3f s wall (target < %.1f s: %@), %d events, %.0f events/s, %d requests, %.0f output tokens/s simulated",
+                 median, benchCase.targetSeconds, met ? "met" : "MISSED", events, Double(events) / median, requests, tokensPerSecond))
+}
+exit(allMet ? 0 : 1)

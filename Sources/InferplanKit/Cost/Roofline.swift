@@ -27,16 +27,12 @@ public struct Roofline: Sendable, Equatable {
         self.bandwidth = gpu.memoryBandwidth * gpu.efficiency.bandwidth
     }
 
-    /// Seconds for `flops` of arithmetic in `format` and `bytes` of HBM traffic.
+    /// Seconds for `flops` of arithmetic in `format` and `bytes` of HBM traffic, and whether the
+    /// memory side is the slower one.
     @inline(__always)
-    public func time(flops: Double, bytes: Double, format: ComputeFormat) -> Double {
-        max(flops / self.flops[format, default: 1], bytes / bandwidth)
-    }
-
-    public func cost(_ name: String, flops: Double, bytes: Double, format: ComputeFormat) -> OperatorCost {
+    public func time(flops: Double, bytes: Double, format: ComputeFormat) -> (seconds: Double, memoryBound: Bool) {
         let compute = flops / self.flops[format, default: 1]
         let memory = bytes / bandwidth
-        return OperatorCost(name: name, flops: flops, bytes: bytes, format: format,
-                            seconds: max(compute, memory), isMemoryBound: memory > compute)
+        return (max(compute, memory), memory > compute)
     }
 }

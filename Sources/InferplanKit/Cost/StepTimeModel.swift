@@ -28,6 +28,7 @@ public struct StepTimeModel: Sendable {
     private let tp: Double
     private let kvShards: Double
     private let kvBytesPerTokenPerLayer: Double
+    private let qkvParameters: Double
 
     public init(model: ModelArchitecture, gpu: GPUSpec, precision: Precision, tensorParallel: Int) {
         self.model = model
@@ -39,105 +40,110 @@ public struct StepTimeModel: Sendable {
         self.tp = Double(tensorParallel)
         self.kvShards = Double(WeightLayout.kvShards(model: model, tensorParallel: tensorParallel))
         self.kvBytesPerTokenPerLayer = model.kvElementsPerTokenPerLayer * precision.kvCache.bytesPerElement
+        self.qkvParameters = model.attentionParametersPerLayer - Double(model.attentionWidth) * Double(model.hidden)
         attentionProjectionFormat = gpu.computeFormat(for: weights.attentionFormat.preferredCompute)
         mlpFormat = gpu.computeFormat(for: weights.mlpFormat.preferredCompute)
         expertFormat = gpu.computeFormat(for: weights.expertFormat.preferredCompute)
         attentionFormat = gpu.computeFormat(for: precision.kvCache.compute)
     }
 
-    /// Seconds for one step doing `work`.
+    /// Seconds for one step doing `work`. Allocation-free: this runs once per simulated step.
     public func time(for work: StepWork) -> Double {
         var total = gpu.efficiency.stepOverhead
-        for cost in operatorCosts(for: work) { total += cost.seconds }
+        forEachOperator(of: work) { _, _, _, _, seconds, _ in total += seconds }
         return total
     }
 
     /// The step's operators with their FLOPs, bytes and seconds, already multiplied by the layers
     /// they occur in (per GPU of the tensor-parallel group).
     public func operatorCosts(for work: StepWork) -> [OperatorCost] {
-        guard !work.isEmpty else { return [] }
+        var costs: [OperatorCost] = []
+        forEachOperator(of: work) { name, flops, bytes, format, seconds, memoryBound in
+            costs.append(OperatorCost(name: "\(name)", flops: flops, bytes: bytes, format: format,
+                                      seconds: seconds, isMemoryBound: memoryBound))
+        }
+        return costs
+    }
+
+    /// Calls `visit(name, flops, bytes, format, seconds, memoryBound)` for each operator of the step,
+    /// totals over the layers it occurs in. The single place where a step's work is counted.
+    @inline(__always)
+    private func forEachOperator(
+        of work: StepWork,
+        _ visit: (StaticString, Double, Double, ComputeFormat, Double, Bool) -> Void
+    ) {
+        guard !work.isEmpty else { return }
+        // Roofline one operator occurring in `count` layers with per-layer flops and bytes.
+        func op(_ name: StaticString, _ count: Double, flops: Double, bytes: Double, _ format: ComputeFormat) {
+            let (seconds, memoryBound) = roofline.time(flops: flops, bytes: bytes, format: format)
+            visit(name, flops * count, bytes * count, format, seconds * count, memoryBound)
+        }
         let t = Double(work.tokens)
         let h = Double(model.hidden)
         let layers = Double(model.layers)
-        var costs: [OperatorCost] = []
 
         // QKV projection: reads the hidden state, writes Q, K, V.
-        let qkvParameters = weights.qkvBytesPerLayer / weights.attentionFormat.bytesPerWeight
-        costs.append(scaled(roofline.cost(
-            "qkv_projection",
-            flops: 2 * t * qkvParameters / tp,
-            bytes: weights.qkvBytesPerLayer / tp + t * (h + Double(model.qkvWidth) / tp) * Self.activationBytes,
-            format: attentionProjectionFormat), by: layers))
+        op("qkv_projection", layers,
+           flops: 2 * t * qkvParameters / tp,
+           bytes: weights.qkvBytesPerLayer / tp + t * (h + Double(model.qkvWidth) / tp) * Self.activationBytes,
+           attentionProjectionFormat)
 
-        costs.append(contentsOf: attentionCosts(for: work))
+        // Attention over the KV cache. Decode tokens attend to their whole cache plus themselves;
+        // prefill chunks as counted in `StepWork`. Heads are split over the tensor-parallel group,
+        // the cache over min(tp, kv heads).
+        let newTokens = Double(work.tokens)
+        let decodeAttended = work.decodeContextTokens + Double(work.decodeSequences)
+        if model.fullAttentionLayers > 0 {
+            let attended = decodeAttended + work.prefillAttendedPositions
+            let cached = work.decodeContextTokens + work.prefillPrefixTokens
+            op("attention", Double(model.fullAttentionLayers),
+               flops: model.attentionFLOPsPerTokenPerLayer(context: attended) / tp,
+               bytes: (cached + newTokens) * kvBytesPerTokenPerLayer / kvShards, attentionFormat)
+        }
+        if model.slidingLayers > 0, let window = model.attention.slidingWindow.map(Double.init) {
+            // A sliding layer attends to at most `window` positions per token (an upper bound for
+            // sequences still shorter than the window).
+            let attended = min(decodeAttended, Double(work.decodeSequences) * window)
+                + min(work.prefillAttendedPositions, Double(work.prefillTokens) * window)
+            let cached = min(work.decodeContextTokens, Double(work.decodeSequences) * window)
+            op("attention_sliding", Double(model.slidingLayers),
+               flops: model.attentionFLOPsPerTokenPerLayer(context: attended) / tp,
+               bytes: (cached + newTokens) * kvBytesPerTokenPerLayer / kvShards, attentionFormat)
+        }
 
         // O projection: reads the attention output, writes the hidden state.
-        let outputParameters = Double(model.attentionWidth) * h
-        costs.append(scaled(roofline.cost(
-            "o_projection",
-            flops: 2 * t * outputParameters / tp,
-            bytes: weights.outputBytesPerLayer / tp + t * (Double(model.attentionWidth) / tp + h) * Self.activationBytes,
-            format: attentionProjectionFormat), by: layers))
+        let width = Double(model.attentionWidth)
+        op("o_projection", layers,
+           flops: 2 * t * width * h / tp,
+           bytes: weights.outputBytesPerLayer / tp + t * (width / tp + h) * Self.activationBytes,
+           attentionProjectionFormat)
 
         if model.denseFFNLayers > 0 {
-            let ffn = Double(model.ffn)
-            costs.append(scaled(roofline.cost(
-                "dense_ffn",
-                flops: 2 * t * model.denseFFNParametersPerLayer / tp,
-                bytes: weights.denseFFNBytesPerLayer / tp + t * (2 * h + 3 * ffn / tp) * Self.activationBytes,
-                format: mlpFormat), by: Double(model.denseFFNLayers)))
+            op("dense_ffn", Double(model.denseFFNLayers),
+               flops: 2 * t * model.denseFFNParametersPerLayer / tp,
+               bytes: weights.denseFFNBytesPerLayer / tp + t * (2 * h + 3 * Double(model.ffn) / tp) * Self.activationBytes,
+               mlpFormat)
         }
         if let moe = model.moe {
-            costs.append(scaled(expertCost(tokens: t, moe: moe), by: Double(model.moeLayers)))
+            let (flops, bytes) = expertWork(tokens: t, moe: moe)
+            op("experts", Double(model.moeLayers), flops: flops, bytes: bytes, expertFormat)
         }
 
         // LM head: only for tokens that are sampled.
         let sampled = Double(work.sampledTokens)
         if sampled > 0 {
             let vocab = Double(model.vocab)
-            costs.append(roofline.cost(
-                "lm_head",
-                flops: 2 * sampled * vocab * h / tp,
-                bytes: weights.lmHeadBytes / tp + sampled * (h + vocab / tp) * Self.activationBytes,
-                format: .bf16))
+            op("lm_head", 1,
+               flops: 2 * sampled * vocab * h / tp,
+               bytes: weights.lmHeadBytes / tp + sampled * (h + vocab / tp) * Self.activationBytes, .bf16)
         }
 
         // Tensor parallelism: an all-reduce of the hidden state after attention and after the FFN.
         if tensorParallel > 1 {
             let message = t * h * Self.activationBytes
-            let seconds = 2 * layers * Collectives.allReduceTime(bytes: message, gpus: tensorParallel, link: gpu.scaleUp)
-            costs.append(OperatorCost(name: "tp_all_reduce", flops: 0, bytes: 2 * layers * message, format: .bf16,
-                                      seconds: seconds, isMemoryBound: true))
+            let seconds = Collectives.allReduceTime(bytes: message, gpus: tensorParallel, link: gpu.scaleUp)
+            visit("tp_all_reduce", 0, 2 * layers * message, .bf16, 2 * layers * seconds, true)
         }
-        return costs
-    }
-
-    /// Attention over the KV cache, for full and (if any) sliding-window layers.
-    private func attentionCosts(for work: StepWork) -> [OperatorCost] {
-        var costs: [OperatorCost] = []
-        let newTokens = Double(work.tokens)
-        func cost(_ name: String, layers: Int, attended: Double, cachedRead: Double) -> OperatorCost {
-            // Heads are split over the tensor-parallel group; the cache over min(tp, kv heads).
-            let flops = model.attentionFLOPsPerTokenPerLayer(context: attended) / tp
-            let bytes = (cachedRead + newTokens) * kvBytesPerTokenPerLayer / kvShards
-            return scaled(roofline.cost(name, flops: flops, bytes: bytes, format: attentionFormat), by: Double(layers))
-        }
-        // Decode tokens attend to their whole cache plus themselves; prefill chunks as counted.
-        let decodeAttended = work.decodeContextTokens + Double(work.decodeSequences)
-        if model.fullAttentionLayers > 0 {
-            costs.append(cost("attention", layers: model.fullAttentionLayers,
-                              attended: decodeAttended + work.prefillAttendedPositions,
-                              cachedRead: work.decodeContextTokens + work.prefillPrefixTokens))
-        }
-        if model.slidingLayers > 0, let window = model.attention.slidingWindow.map(Double.init) {
-            // A sliding layer attends to at most `window` positions per token (an upper bound for
-            // sequences still shorter than the window).
-            let decode = min(decodeAttended, Double(work.decodeSequences) * window)
-            let prefill = min(work.prefillAttendedPositions, Double(work.prefillTokens) * window)
-            costs.append(cost("attention_sliding", layers: model.slidingLayers, attended: decode + prefill,
-                              cachedRead: min(work.decodeContextTokens, Double(work.decodeSequences) * window)))
-        }
-        return costs
     }
 
     /// Routed experts (plus shared experts and the router) of one MoE layer.
@@ -145,14 +151,13 @@ public struct StepTimeModel: Sendable {
     /// FLOPs follow the active experts per token; bytes follow the distinct experts the batch
     /// touches: with uniform routing of `t` tokens choosing `k` of `E` experts each, the expected
     /// number touched is E(1 - (1 - k/E)^t): all of them at large batch, k at batch 1.
-    private func expertCost(tokens t: Double, moe: ModelArchitecture.MixtureOfExperts) -> OperatorCost {
+    private func expertWork(tokens t: Double, moe: ModelArchitecture.MixtureOfExperts) -> (flops: Double, bytes: Double) {
         let h = Double(model.hidden)
         let touched = Self.expectedExpertsTouched(experts: moe.experts, active: moe.active, tokens: t)
-        let expertParameters = model.expertParameters
-        let flops = 2 * t * (Double(moe.active + moe.shared) * expertParameters + model.routerParametersPerLayer) / tp
+        let flops = 2 * t * (Double(moe.active + moe.shared) * model.expertParameters + model.routerParametersPerLayer) / tp
         let weightBytes = ((touched + Double(moe.shared)) * weights.expertBytes + weights.routerBytesPerLayer) / tp
         let activations = t * (2 * h + Double(moe.active + moe.shared) * 3 * Double(moe.expertFFN) / tp) * Self.activationBytes
-        return roofline.cost("experts", flops: flops, bytes: weightBytes + activations, format: expertFormat)
+        return (flops, weightBytes + activations)
     }
 
     /// E(1 - (1 - k/E)^t): expected distinct experts touched by `tokens` tokens routed uniformly.
@@ -161,13 +166,4 @@ public struct StepTimeModel: Sendable {
         guard tokens > 0 else { return 0 }
         return e * (1 - pow(1 - Double(active) / e, tokens))
     }
-
-    private func scaled(_ cost: OperatorCost, by factor: Double) -> OperatorCost {
-        var cost = cost
-        cost.flops *= factor
-        cost.bytes *= factor
-        cost.seconds *= factor
-        return cost
-    }
 }
-
