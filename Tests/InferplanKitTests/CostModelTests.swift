@@ -23,7 +23,7 @@ import Testing
         // By hand: FP8 block weights 80 x (150,994,944 + 704,643,072) = 68.451 GB; BF16 LM head
         // 32000 x 8192 x 2 = 0.524 GB; KV read 1000 tokens x 163,840 B = 0.164 GB. Activations are
         // a few MB. At 4.8 TB/s x 0.85 plus 1 ms overhead: (68.451 + 0.524 + 0.164) / 4.08e12 + 0.001.
-        let expected = (68.451e9 + 0.524e9 + 0.164e9) / (4.8e12 * 0.85) + 0.001
+        let expected = (68.451e9 + 0.524e9 + 0.164e9) / (4.8e12 * gpu.efficiency.bandwidth) + gpu.efficiency.stepOverhead
         let actual = step.time(for: work)
         #expect(abs(actual - expected) / expected < 0.005, "\(actual) vs \(expected)")
         #expect(step.operatorCosts(for: work).filter { $0.name != "tp_all_reduce" }.allSatisfy { $0.isMemoryBound })
@@ -36,10 +36,10 @@ import Testing
         var work = StepWork()
         work.addPrefillChunk(4096, afterPrefix: 0, completesPrompt: true)
         let costs = step.operatorCosts(for: work)
-        // The linear layers at 4,096 tokens: 2 x 4096 x 80 x 855,638,016 FLOPs at 1979 TFLOP/s x 0.60.
+        // The linear layers at 4,096 tokens: 2 x 4096 x 80 x 855,638,016 FLOPs at 1979 TFLOP/s x the fitted efficiency.
         let linear = costs.filter { ["qkv_projection", "o_projection", "dense_ffn"].contains($0.name) }
         let seconds = linear.reduce(0) { $0 + $1.seconds }
-        let expected = 2 * 4096 * 80 * (150_994_944.0 + 704_643_072.0) / (1979e12 * 0.60)
+        let expected = 2 * 4096 * 80 * (150_994_944.0 + 704_643_072.0) / (1979e12 * gpu.efficiency.compute)
         #expect(abs(seconds - expected) / expected < 1e-9)
         #expect(linear.allSatisfy { !$0.isMemoryBound })
     }

@@ -11,6 +11,8 @@ public struct Validator {
     /// Serving limits a submitter would configure (the KV cache usually binds first).
     public var maxBatchSequences = 2048
     public var maxBatchTokens = 8192
+    /// Compute efficiency to use instead of the catalog's, by efficiency-profile id (for fitting).
+    public var computeEfficiencyOverrides: [String: Double] = [:]
 
     public init(catalog: Catalog = .bundled) {
         self.catalog = catalog
@@ -74,7 +76,11 @@ public struct Validator {
         workload: \(workload)
         """
         let document = try YAMLDocument.parse(text, name: result.location)
-        return try Scenario(document: document, baseDirectory: ".", catalog: catalog)
+        var scenario = try Scenario(document: document, baseDirectory: ".", catalog: catalog)
+        if let compute = computeEfficiencyOverrides[scenario.gpu.efficiency.id] {
+            scenario.gpu.efficiency.compute = compute
+        }
+        return scenario
     }
 
     /// The preset's output distribution with its mean moved to the run's observed mean.
