@@ -1,6 +1,9 @@
 import Foundation
 
 extension Scenario {
+    /// The most requests one run may hold in memory.
+    public static let maxRequests = 20_000_000
+
     public static let topLevelKeys = ["name", "model", "hardware", "precision", "parallelism", "serving", "workload"]
 
     /// Reads a scenario file, applies `--set` overrides, and resolves catalog references.
@@ -92,7 +95,8 @@ extension Scenario {
         }
         let input = try lengths("input_tokens", benchmark?.input)
         let output = try lengths("output_tokens", benchmark?.output)
-        let samples = try map.optional("samples").map { try note($0).int(in: 1...100_000_000) } ?? benchmark?.minOfflineSamples ?? 1000
+        // Requests are held in memory (about 40 bytes each with their log): cap a run at 20 million.
+        let samples = try map.optional("samples").map { try note($0).int(in: 1...Self.maxRequests) } ?? benchmark?.minOfflineSamples ?? 1000
         let seed = try map.optional("seed").map { try note($0).int(in: 0...Int(Int32.max)) } ?? 1
         var qps = 0.0
         var duration = benchmark?.minDurationSeconds ?? 600
@@ -100,9 +104,9 @@ extension Scenario {
             qps = try note(map.required("qps", hint: "the Poisson arrival rate in queries per second, e.g. 20")).double(in: 1e-6...1e7, unit: "queries/s")
             if let value = map.optional("duration_s") { duration = try note(value).double(in: 0.001...1e8, unit: "s") }
             let expected = qps * duration
-            if expected > 50_000_000 {
-                throw map.owner.error("qps x duration_s = \(Int(expected)) queries is more than this tool simulates in one run",
-                                      valid: "at most 50,000,000 queries")
+            if expected > Double(Self.maxRequests) {
+                throw map.owner.error("qps x duration_s = \(Int(expected)) queries is more than one run simulates",
+                                      valid: "qps x duration_s <= \(Self.maxRequests)")
             }
         } else {
             for key in ["qps", "duration_s"] {
