@@ -56,12 +56,12 @@ import Testing
         var gpu = Fixtures.roundGPU
         let weights = WeightLayout(model: Fixtures.tinyModel, precision: .init(weights: .bf16, kvCache: .bf16)).totalBytes
         gpu.usableMemoryBytes = weights + 6_500 * 2048
-        let deployment = Fixtures.deployment(gpu: gpu, maxSeqs: 64, maxTokens: 8192)
+        let deployment = Fixtures.deployment(gpu: gpu, maxSeqs: 64, maxTokens: 8192, kvPolicy: .reserve)
         #expect(deployment.memory.kvCapacityTokens == 6_500)
         let (result, requests) = offline(Array(repeating: (1000, 1000), count: 40), deployment: deployment)
         #expect(result.log.completed == requests.count)
         let stats = result.replicaStats[0]
-        #expect(stats.peakKVTokens <= stats.kvCapacityTokens)
+        #expect(stats.peakKVBlocks <= stats.capacityBlocks)
         // Three requests of 2,000 reserved tokens fit in 6,500; a fourth does not.
         #expect(stats.batchSequencesSum / stats.steps <= 3)
     }

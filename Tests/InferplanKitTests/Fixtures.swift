@@ -32,10 +32,14 @@ enum Fixtures {
 
     static func deployment(model: ModelArchitecture = tinyModel, gpu: GPUSpec = roundGPU, tp: Int = 1, gpusPerNode: Int = 1,
                            nodes: Int = 1, maxSeqs: Int = 64, maxTokens: Int = 4096,
-                           router: ServingConfig.RouterKind = .roundRobin) -> Deployment {
+                           router: ServingConfig.RouterKind = .roundRobin, scheduler: ServingConfig.SchedulerKind = .chunkedPrefill,
+                           kvPolicy: KVCachePolicy = .reserve, blockTokens: Int = 16, chunkTokens: Int? = nil,
+                           prefillPerNode: Int = 1, dispatchLatency: Double = 0) -> Deployment {
         Deployment(model: model, gpu: gpu, precision: Precision(weights: .bf16, kvCache: .bf16), tensorParallel: tp,
                    gpusPerNode: gpusPerNode, nodes: nodes,
-                   serving: ServingConfig(maxBatchSequences: maxSeqs, maxBatchTokens: maxTokens, router: router))
+                   serving: ServingConfig(scheduler: scheduler, maxBatchSequences: maxSeqs, maxBatchTokens: maxTokens,
+                                          chunkTokens: chunkTokens, kvPolicy: kvPolicy, kvBlockTokens: blockTokens, router: router,
+                                          dispatchLatency: dispatchLatency, prefillReplicasPerNode: prefillPerNode))
     }
 
     static func scenario(_ yaml: String, name: String = "test.yaml", overrides: [Override] = []) throws -> Scenario {

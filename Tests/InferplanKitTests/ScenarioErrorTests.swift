@@ -71,7 +71,7 @@ import Testing
 
     @Test func qpsOnlyForServer() throws {
         let e = try error(replacing("samples: 2000", with: "samples: 2000, qps: 5"))
-        #expect(e.keyPath == "workload.qps" && e.problem.contains("server scenario only"))
+        #expect(e.keyPath == "workload.qps" && e.problem.contains("applies to the server or interactive scenarios only"))
     }
 
     @Test func modelThatDoesNotFitSaysHowManyGB() throws {

@@ -1,10 +1,14 @@
 /// Something that happens at an instant of simulated time.
 public struct Event: Comparable, Sendable {
     public enum Kind: Sendable, Equatable {
-        /// Request `index` of the workload arrives at the router.
+        /// Request `index` of the workload is issued by the load generator.
         case arrival(Int)
+        /// Request `index` reaches replica `replica` after the dispatch latency.
+        case dispatched(request: Int, replica: Int)
         /// Replica `index` finishes the step it was running.
         case stepDone(Int)
+        /// The prompt KV of request `index` has arrived at decode replica `replica`.
+        case kvArrived(request: Int, replica: Int)
     }
 
     public var time: Double

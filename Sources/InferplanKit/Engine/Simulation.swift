@@ -1,10 +1,11 @@
 import Foundation
 
-/// Runs a workload on a deployment, one event per engine step and per arrival (never per token).
+/// Runs a workload on a deployment, one event per engine step, per arrival and per hand-off -
+/// never per token.
 ///
 /// Cost grows with steps and requests only: a step's duration is O(1) to compute
 /// (`StepTimeModel`), and its bookkeeping O(1) plus O(log n) per sequence that starts or ends
-/// (`Replica`).
+/// (`Replica`, `ReplicaState`).
 public struct Simulation {
     public let deployment: Deployment
     public let workload: Workload
@@ -17,23 +18,38 @@ public struct Simulation {
     public func run() -> SimulationResult {
         let started = DispatchTime.now().uptimeNanoseconds
         let requests = workload.generateRequests()
-        let replicas = deployment.makeReplicas()
-        var router = deployment.serving.router.makeRouter()
+        let replicas = deployment.makeReplicas(seed: workload.seed)
+        let entryPool = replicas.filter { $0.role != .decode }
+        let decodePool = replicas.filter { $0.role == .decode }
+        var router = deployment.serving.router.makeRouter(seed: workload.seed &+ 0x2007)
+        var decodeRouter = deployment.serving.router.makeRouter(seed: workload.seed &+ 0x2008)
+        let dispatchLatency = deployment.serving.dispatchLatency
+        let transfer = deployment.kvTransfer
         var log = RequestLog(count: requests.count)
         var queue = EventQueue()
         var events = 0
 
         func kick(_ replica: Replica, at now: Double) {
-            guard !replica.isBusy, let duration = replica.startStep(requests: requests) else { return }
+            guard !replica.isBusy, let duration = replica.startStep(requests: requests, log: &log) else { return }
             queue.schedule(.stepDone(replica.index), at: now + duration)
+        }
+
+        func issue(_ id: Int, at now: Double) {
+            log.issued[id] = now
+            let replica = router.choose(among: entryPool)
+            if dispatchLatency > 0 {
+                queue.schedule(.dispatched(request: id, replica: replica.index), at: now + dispatchLatency)
+            } else {
+                replica.enqueue(id)
+                kick(replica, at: now)
+            }
         }
 
         switch workload.scenario {
         case .offline:
             // One query with every sample at t = 0.
-            for id in requests.indices { replicas[router.choose(among: replicas)].enqueue(id) }
-            for replica in replicas { kick(replica, at: 0) }
-        case .server:
+            for id in requests.indices { issue(id, at: 0) }
+        case .server, .interactive, .singleStream:
             if !requests.isEmpty { queue.schedule(.arrival(0), at: requests[0].arrival) }
         }
 
@@ -43,14 +59,29 @@ public struct Simulation {
             events += 1
             switch event.kind {
             case .arrival(let id):
-                let replica = replicas[router.choose(among: replicas)]
-                replica.enqueue(id)
-                kick(replica, at: now)
-                if id + 1 < requests.count { queue.schedule(.arrival(id + 1), at: requests[id + 1].arrival) }
+                issue(id, at: now)
+                if workload.scenario != .singleStream, id + 1 < requests.count {
+                    queue.schedule(.arrival(id + 1), at: requests[id + 1].arrival)
+                }
+            case let .dispatched(id, index):
+                replicas[index].enqueue(id)
+                kick(replicas[index], at: now)
             case .stepDone(let index):
                 let replica = replicas[index]
                 replica.finishStep(at: now, requests: requests, log: &log)
+                for id in replica.handoffs {
+                    let target = decodeRouter.choose(among: decodePool)
+                    let seconds = transfer.seconds(tokens: requests[id].inputTokens, sameNode: target.node == replica.node)
+                    queue.schedule(.kvArrived(request: id, replica: target.index), at: now + seconds)
+                }
+                if workload.scenario == .singleStream, !replica.completed.isEmpty, log.completed < requests.count {
+                    // Single-stream: the next query is issued when the previous one completes.
+                    queue.schedule(.arrival(log.completed), at: now)
+                }
                 kick(replica, at: now)
+            case let .kvArrived(id, index):
+                replicas[index].receiveTransferred(id)
+                kick(replicas[index], at: now)
             }
         }
 
@@ -65,18 +96,22 @@ public struct Simulation {
 public struct ReplicaStats: Sendable {
     public var steps: Int
     public var batchSequencesSum: Int
-    public var peakKVTokens: Int
-    public var kvCapacityTokens: Int
+    public var peakKVBlocks: Int
+    public var capacityBlocks: Int
+    public var preemptions: Int
     /// Requests left unfinished (zero after any run that drains).
     public var unfinished: Int
 
     init(state: ReplicaState) {
         steps = state.stepsDone
         batchSequencesSum = state.batchSequencesSum
-        peakKVTokens = state.peakUsedTokens
-        kvCapacityTokens = state.kvCapacityTokens
+        peakKVBlocks = state.peakUsedBlocks
+        capacityBlocks = state.capacityBlocks
+        preemptions = state.preemptions
         unfinished = state.outstanding
     }
+
+    public var peakKVFraction: Double { capacityBlocks > 0 ? Double(peakKVBlocks) / Double(capacityBlocks) : 0 }
 }
 
 /// Everything a run produced, before it is summarised into metrics.

@@ -12,6 +12,8 @@ public struct RunMetrics: Sendable {
     public var tpot: LatencySummary
     public var meanBatchSequences: Double
     public var kvPeakFraction: Double
+    /// Sequences preempted (and recomputed) because decodes ran out of KV blocks.
+    public var preemptions: Int
     public var simulatedSeconds: Double
     public var wallSeconds: Double
     public var events: Int
@@ -25,7 +27,7 @@ public struct RunMetrics: Sendable {
         var inputTokens = 0
         for (id, request) in result.requests.enumerated() where log.completion[id].isFinite {
             inputTokens += request.inputTokens
-            ttft.append(log.firstToken[id] - request.arrival)
+            ttft.append(log.firstToken[id] - log.issued[id])
             if request.outputTokens > 1 {
                 tpot.append((log.completion[id] - log.firstToken[id]) / Double(request.outputTokens - 1))
             }
@@ -41,7 +43,8 @@ public struct RunMetrics: Sendable {
         let steps = result.replicaStats.reduce(0) { $0 + $1.steps }
         let sequences = result.replicaStats.reduce(0) { $0 + $1.batchSequencesSum }
         meanBatchSequences = steps > 0 ? Double(sequences) / Double(steps) : 0
-        kvPeakFraction = result.replicaStats.map { $0.kvCapacityTokens > 0 ? Double($0.peakKVTokens) / Double($0.kvCapacityTokens) : 0 }.max() ?? 0
+        kvPeakFraction = result.replicaStats.map(\.peakKVFraction).max() ?? 0
+        preemptions = log.totalPreemptions
         wallSeconds = result.wallSeconds
         events = result.events
     }

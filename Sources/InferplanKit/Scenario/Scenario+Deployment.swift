@@ -23,7 +23,21 @@ extension Scenario {
             throw error("precision.weights", "\(model.id) does not fit: at \(precision.weights.rawValue) its weights need \(gb(memory.weightBytesPerGPU)) GB per GPU with tensor parallelism \(tensorParallel), plus \(gb(memory.reserveBytesPerGPU)) GB reserve, and \(gpu.id) has \(gb(gpu.usableMemoryBytes)) GB usable",
                         valid: suggestion(memory: memory))
         }
-        if memory.kvCapacityTokens < longest {
+        if serving.scheduler == .continuous, workload.input.upperBound > serving.maxBatchTokens {
+            throw error("serving.max_batch_tokens",
+                        "continuous batching never splits a prompt, and prompts of up to \(workload.input.upperBound) tokens exceed max_batch_tokens \(serving.maxBatchTokens)",
+                        valid: ">= \(workload.input.upperBound), or serving.scheduler: chunked-prefill")
+        }
+        if serving.scheduler == .disaggregated {
+            let perNode = gpusPerNode / tensorParallel
+            guard perNode >= 2, serving.prefillReplicasPerNode < perNode else {
+                throw error("serving.prefill_replicas_per_node",
+                            "disaggregated serving needs prefill and decode replicas on each node, and a node has \(perNode) replica\(perNode == 1 ? "" : "s")",
+                            valid: perNode >= 2 ? "1 to \(perNode - 1)" : "smaller parallelism.tensor, so that a node holds at least 2 replicas")
+            }
+        }
+        let blockTokens = serving.kvBlockTokens
+        if memory.kvCapacityTokens / blockTokens * blockTokens < longest {
             throw error("precision.weights", "\(model.id) leaves room for \(memory.kvCapacityTokens) KV-cache tokens per replica on \(gpu.id) (weights \(gb(memory.weightBytesPerGPU)) GB of \(gb(gpu.usableMemoryBytes)) GB per GPU), fewer than one request of up to \(longest) tokens needs",
                         valid: suggestion(memory: memory))
         }

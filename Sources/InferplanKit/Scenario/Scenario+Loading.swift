@@ -26,7 +26,7 @@ extension Scenario {
 
         // Workload first: a benchmark preset supplies the model when none is named.
         let workloadMap = try root.required("workload", hint: "{benchmark: mlperf-llama2-70b, scenario: offline}")
-            .mapping(allowed: ["benchmark", "scenario", "samples", "seed", "qps", "duration_s", "input_tokens", "output_tokens"])
+            .mapping(allowed: Self.workloadKeys)
         var benchmark: BenchmarkPreset?
         if let value = workloadMap.optional("benchmark") {
             benchmark = try catalog.benchmark(catalog.document(.benchmarks, reference: note(value), baseDirectory: baseDirectory))
@@ -67,56 +67,121 @@ extension Scenario {
             }
         }
 
-        let servingMap = try root.optional("serving")?.mapping(allowed: ["scheduler", "max_batch_seqs", "max_batch_tokens", "router"])
-        let maxSeqs = try servingMap?.optional("max_batch_seqs").map { try note($0).int(in: 1...1_000_000) } ?? 1024
-        let maxTokensValue = servingMap?.optional("max_batch_tokens")
-        let maxTokens = try maxTokensValue.map { try note($0).int(in: 1...100_000_000) } ?? 8192
-        if let maxTokensValue, maxTokens < maxSeqs {
-            throw maxTokensValue.error("max_batch_tokens \(maxTokens) is below max_batch_seqs \(maxSeqs): the decodes of a full batch would not fit in one step",
-                                       valid: "a whole number >= serving.max_batch_seqs (\(maxSeqs))")
-        }
-        serving = ServingConfig(
-            scheduler: try servingMap?.optional("scheduler")?.choice(ServingConfig.SchedulerKind.self) ?? .continuous,
-            maxBatchSequences: maxSeqs, maxBatchTokens: maxTokens,
-            router: try servingMap?.optional("router")?.choice(ServingConfig.RouterKind.self) ?? .roundRobin)
-
-        workload = try Self.workload(workloadMap, benchmark: benchmark, note: note)
+        serving = try Self.serving(root.optional("serving"), note: note)
+        workload = try Self.workload(workloadMap, benchmark: benchmark, baseDirectory: baseDirectory, note: note)
         self.locations = locations
     }
 
-    private static func workload(_ map: YAMLMapping, benchmark: BenchmarkPreset?,
+    static let workloadKeys = ["benchmark", "scenario", "samples", "seed", "qps", "duration_s", "input_tokens", "output_tokens",
+                               "limits", "trace", "trace_time_scale", "search_tolerance"]
+
+    static let servingKeys = ["scheduler", "max_batch_seqs", "max_batch_tokens", "chunk_tokens", "kv_policy", "kv_block_tokens",
+                              "router", "dispatch_latency_ms", "prefill_replicas_per_node", "step_overhead_ms", "variability"]
+
+    private static func serving(_ value: YAMLValue?, note: (YAMLValue) -> YAMLValue) throws -> ServingConfig {
+        let map = try value?.mapping(allowed: servingKeys)
+        func int(_ key: String, _ range: ClosedRange<Int>) throws -> Int? { try map?.optional(key).map { try note($0).int(in: range) } }
+        func ms(_ key: String) throws -> Double? { try map?.optional(key).map { try note($0).double(in: 0...1e7, unit: "ms") / 1000 } }
+        let maxSeqs = try int("max_batch_seqs", 1...1_000_000) ?? 1024
+        let maxTokens = try int("max_batch_tokens", 1...100_000_000) ?? 8192
+        if let value = map?.optional("max_batch_tokens"), maxTokens < maxSeqs {
+            throw value.error("max_batch_tokens \(maxTokens) is below max_batch_seqs \(maxSeqs): the decodes of a full batch would not fit in one step",
+                              valid: "a whole number >= serving.max_batch_seqs (\(maxSeqs))")
+        }
+        var variability = ServingConfig.Variability()
+        if let value = map?.optional("variability") {
+            let v = try note(value).mapping(allowed: ["gpu_speed_spread", "step_jitter"])
+            variability.gpuSpeedSpread = try v.optional("gpu_speed_spread").map { try note($0).double(in: 0...0.5) } ?? 0
+            variability.stepJitter = try v.optional("step_jitter").map { try note($0).double(in: 0...0.5) } ?? 0
+        }
+        return ServingConfig(
+            scheduler: try map?.optional("scheduler").map { try note($0).choice(ServingConfig.SchedulerKind.self) } ?? .continuous,
+            maxBatchSequences: maxSeqs, maxBatchTokens: maxTokens,
+            chunkTokens: try int("chunk_tokens", 1...100_000_000),
+            kvPolicy: try map?.optional("kv_policy").map { try note($0).choice(KVCachePolicy.self) } ?? .paged,
+            kvBlockTokens: try int("kv_block_tokens", 1...4096) ?? 16,
+            router: try map?.optional("router").map { try note($0).choice(ServingConfig.RouterKind.self) } ?? .roundRobin,
+            dispatchLatency: try ms("dispatch_latency_ms") ?? 0,
+            prefillReplicasPerNode: try int("prefill_replicas_per_node", 1...1024) ?? 1,
+            stepOverhead: try ms("step_overhead_ms"),
+            variability: variability)
+    }
+
+    private static func workload(_ map: YAMLMapping, benchmark: BenchmarkPreset?, baseDirectory: String,
                                  note: (YAMLValue) -> YAMLValue) throws -> Workload {
         let kind = try map.optional("scenario").map { try note($0).choice(ScenarioKind.self) } ?? .offline
         func lengths(_ key: String, _ preset: LengthDistribution?) throws -> LengthDistribution {
             if let value = map.optional(key) { return try Catalog.lengthDistribution(note(value)) }
             if let preset { return preset }
+            if map.optional("trace") != nil { return LengthDistribution(.fixed(1)) }
             throw InputError(location: map.owner.location, keyPath: "workload.\(key)", problem: "missing required key '\(key)'",
                              valid: "name a workload.benchmark, or give \(Catalog.lengthHint)")
         }
+        func onlyFor(_ key: String, _ allowed: Bool, _ scenarios: String) throws {
+            if !allowed, let value = map.optional(key) {
+                throw value.error("'\(key)' applies to the \(scenarios) scenario\(scenarios.contains(" or ") ? "s" : "") only",
+                                  valid: "remove it, or set workload.scenario to \(scenarios)")
+            }
+        }
+        try onlyFor("qps", kind.isRateDriven, "server or interactive")
+        try onlyFor("trace", kind.isRateDriven, "server or interactive")
+        try onlyFor("trace_time_scale", kind.isRateDriven, "server or interactive")
+        try onlyFor("duration_s", kind != .offline, "server, interactive or single-stream")
+        try onlyFor("limits", kind.isRateDriven, "server or interactive")
+
         let input = try lengths("input_tokens", benchmark?.input)
         let output = try lengths("output_tokens", benchmark?.output)
-        // Requests are held in memory (about 40 bytes each with their log): cap a run at 20 million.
-        let samples = try map.optional("samples").map { try note($0).int(in: 1...Self.maxRequests) } ?? benchmark?.minOfflineSamples ?? 1000
+        let samples = try map.optional("samples").map { try note($0).int(in: 1...Self.maxRequests) }
+            ?? (kind == .singleStream ? min(1024, benchmark?.minOfflineSamples ?? 1024) : benchmark?.minOfflineSamples ?? 1000)
         let seed = try map.optional("seed").map { try note($0).int(in: 0...Int(Int32.max)) } ?? 1
-        var qps = 0.0
-        var duration = benchmark?.minDurationSeconds ?? 600
-        if kind == .server {
-            qps = try note(map.required("qps", hint: "the Poisson arrival rate in queries per second, e.g. 20")).double(in: 1e-6...1e7, unit: "queries/s")
-            if let value = map.optional("duration_s") { duration = try note(value).double(in: 0.001...1e8, unit: "s") }
-            let expected = qps * duration
-            if expected > Double(Self.maxRequests) {
-                throw map.owner.error("qps x duration_s = \(Int(expected)) queries is more than one run simulates",
-                                      valid: "qps x duration_s <= \(Self.maxRequests)")
+        let duration = try map.optional("duration_s").map { try note($0).double(in: 0.001...1e8, unit: "s") }
+            ?? benchmark?.minDurationSeconds ?? 600
+
+        var limits: LatencyLimits? = kind == .server ? benchmark?.serverLimits : kind == .interactive ? benchmark?.interactiveLimits : nil
+        if let value = map.optional("limits") {
+            let m = try note(value).mapping(allowed: ["ttft_p99_ms", "tpot_p99_ms"])
+            let ttft = try m.optional("ttft_p99_ms").map { try note($0).double(in: 0.001...1e9, unit: "ms") / 1000 } ?? limits?.ttftP99
+            let tpot = try m.optional("tpot_p99_ms").map { try note($0).double(in: 0.001...1e9, unit: "ms") / 1000 } ?? limits?.tpotP99
+            guard let ttft, let tpot else {
+                throw value.error("both p99 limits are needed and the benchmark gives none for \(kind.rawValue)",
+                                  valid: "{ttft_p99_ms: 2000, tpot_p99_ms: 200}")
             }
-        } else {
-            for key in ["qps", "duration_s"] {
-                if let value = map.optional(key) {
-                    throw value.error("'\(key)' applies to the server scenario only", valid: "remove it, or set workload.scenario: server")
+            limits = LatencyLimits(ttftP99: ttft, tpotP99: tpot)
+        }
+
+        var qps = 0.0
+        var searchMaxRate = false
+        var trace: [Request]?
+        if kind.isRateDriven {
+            if let value = map.optional("trace") {
+                let scale = try map.optional("trace_time_scale").map { try note($0).double(in: 1e-6...1e6) } ?? 1
+                let name = try note(value).string()
+                let path = name.hasPrefix("/") ? name : (baseDirectory as NSString).appendingPathComponent(name)
+                trace = try TraceFile.load(path: path, displayName: name, timeScale: scale)
+                qps = Double(trace!.count) / max(trace!.last!.arrival, 1e-9)
+            } else {
+                let value = note(try map.required("qps", hint: "the Poisson arrival rate in queries per second, e.g. 20, or max"))
+                if case .scalar(let scalar) = value.node, scalar.string == "max" {
+                    searchMaxRate = true
+                    guard limits != nil else {
+                        throw value.error("searching for the highest rate needs p99 latency limits, and none are set",
+                                          valid: "workload.limits: {ttft_p99_ms: ..., tpot_p99_ms: ...}, or a benchmark that has \(kind.rawValue) limits")
+                    }
+                } else {
+                    qps = try value.double(in: 1e-6...1e7, unit: "queries/s")
+                    if qps * duration > Double(Self.maxRequests) {
+                        throw value.error("qps x duration_s = \(Int(qps * duration)) queries is more than one run simulates",
+                                          valid: "qps x duration_s <= \(Self.maxRequests)")
+                    }
                 }
             }
         }
-        return Workload(benchmark: benchmark?.id ?? "custom", scenario: kind, input: input, output: output,
-                        samples: samples, qps: qps, duration: duration, seed: UInt64(seed),
-                        limits: kind == .server ? benchmark?.serverLimits : nil)
+        let tolerance = try map.optional("search_tolerance").map { try note($0).double(in: 0.001...0.5) } ?? 0.01
+        var workload = Workload(benchmark: benchmark?.id ?? "custom", scenario: kind, input: input, output: output,
+                                samples: samples, qps: qps, duration: duration, seed: UInt64(seed), limits: limits)
+        workload.trace = trace
+        workload.searchMaxRate = searchMaxRate
+        workload.searchTolerance = tolerance
+        return workload
     }
 }

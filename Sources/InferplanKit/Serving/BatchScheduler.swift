@@ -1,13 +1,29 @@
 /// A batching policy: decides which sequences and prompt chunks go into a replica's next step.
 ///
-/// A new policy (static batches, chunked prefill with a fixed chunk, ...) is one new type conforming
-/// to this protocol.
+/// A new policy is one new type conforming to this protocol, composed from the primitives in
+/// `ReplicaState+Batching.swift` (which keep the KV blocks exact).
 public protocol BatchScheduler: Sendable {
-    /// Plans the next step on `state` (admitting from `state.waiting` and recording the prompt
-    /// chunks in `state.planned`) and returns the work it amounts to; empty means nothing to do.
-    func formBatch(_ state: inout ReplicaState, requests: [Request]) -> StepWork
+    /// Plans the next step on `state` (admitting from its queues and recording prompt chunks in
+    /// `state.planned`) and returns the work it amounts to; empty means nothing can run now.
+    func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork
 }
 
-/// KV tokens a request holds at its end: its prompt and all of its output.
-@inline(__always)
-func kvTokensAtCompletion(_ request: Request) -> Int { request.inputTokens + request.outputTokens }
+extension ReplicaState {
+    /// Clears the plan of the previous step.
+    mutating func beginStep() {
+        planned.removeAll(keepingCapacity: true)
+        plannedDecodeBlocks = 0
+    }
+
+    /// If nothing could be planned although sequences hold KV (a paged cache full of half-done
+    /// prompts), preempts the newest until the oldest can move: the way out of a KV deadlock.
+    mutating func breakStall(_ work: inout StepWork, requests: [Request], log: inout RequestLog,
+                             replan: (inout ReplicaState, inout StepWork, inout RequestLog) -> Void) {
+        while work.isEmpty, running > 1, policy == .paged {
+            guard preemptLatest(requests: requests, log: &log) else { return }
+            beginStep()
+            work = StepWork()
+            replan(&self, &work, &log)
+        }
+    }
+}

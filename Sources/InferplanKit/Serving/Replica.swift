@@ -1,42 +1,72 @@
 /// One model replica: a tensor-parallel group of GPUs running its own batching loop.
 ///
 /// Its life is a chain of steps: `startStep` forms a batch and returns how long it takes;
-/// `finishStep` applies the step's effects (tokens produced, prompts done, sequences finished).
+/// `finishStep` applies the step's effects (tokens produced, prompts done, sequences finished,
+/// prompts handed to a decode replica) and lists what left the replica.
 public final class Replica {
+    public enum Role: String, Sendable {
+        /// Prompts and decodes (aggregated serving).
+        case mixed
+        /// Prompts only; finished prompts' KV goes to a decode replica.
+        case prefill
+        /// Decodes only; sequences arrive with their prompt KV.
+        case decode
+    }
+
     public let index: Int
     public let node: Int
+    public let role: Role
     public private(set) var state: ReplicaState
     public private(set) var isBusy = false
+    /// Multiplies every step time: this replica's GPUs' speed relative to nominal (> 1 is slower).
+    public let slowdown: Double
+    /// Requests that finished in the last step.
+    public private(set) var completed: [Int] = []
+    /// Requests whose prompt finished in the last step on a prefill replica, to be handed off.
+    public private(set) var handoffs: [Int] = []
+
     private let scheduler: any BatchScheduler
     private let stepModel: StepTimeModel
+    private let jitter: StepJitter?
 
-    public init(index: Int, node: Int, kvCapacityTokens: Int, scheduler: any BatchScheduler, stepModel: StepTimeModel) {
+    public init(index: Int, node: Int, role: Role, state: ReplicaState, scheduler: any BatchScheduler,
+                stepModel: StepTimeModel, slowdown: Double = 1, jitter: StepJitter? = nil) {
         self.index = index
         self.node = node
-        self.state = ReplicaState(kvCapacityTokens: kvCapacityTokens)
+        self.role = role
+        self.state = state
         self.scheduler = scheduler
         self.stepModel = stepModel
+        self.slowdown = slowdown
+        self.jitter = jitter
     }
 
     public func enqueue(_ request: Int) {
         state.waiting.append(request)
     }
 
+    /// A sequence whose prompt KV arrived from a prefill replica.
+    public func receiveTransferred(_ request: Int) {
+        state.transferred.append(request)
+    }
+
     /// Forms the next batch; returns its duration in seconds, or nil when there is nothing to run.
-    public func startStep(requests: [Request]) -> Double? {
+    public func startStep(requests: [Request], log: inout RequestLog) -> Double? {
         precondition(!isBusy, "replica \(index) started a step while one is in flight")
-        let work = scheduler.formBatch(&state, requests: requests)
+        let work = scheduler.formBatch(&state, requests: requests, log: &log)
         guard !work.isEmpty else { return nil }
         isBusy = true
         state.batchSequencesSum += state.decodeCount + state.planned.count
-        return stepModel.time(for: work)
+        state.peakUsedBlocks = max(state.peakUsedBlocks, state.usedBlocks)
+        return stepModel.time(for: work) * slowdown * (jitter?.next() ?? 1)
     }
 
-    /// Applies the step that just ended at `now`: one token for every decoding sequence, the planned
-    /// prompt chunks, first tokens for finished prompts, and completions.
+    /// Applies the step that just ended at `now`.
     public func finishStep(at now: Double, requests: [Request], log: inout RequestLog) {
         precondition(isBusy, "replica \(index) finished a step it had not started")
         isBusy = false
+        completed.removeAll(keepingCapacity: true)
+        handoffs.removeAll(keepingCapacity: true)
         state.stepsDone += 1
         let step = state.stepsDone
 
@@ -45,56 +75,74 @@ public final class Replica {
         state.decodeContextTokens += state.decodeCount
         log.outputTokens += state.decodeCount
 
-        // Prompt chunks; a prompt whose last chunk ran produces its first token now.
-        var finishedPrompts: [Int] = []
+        // Prompt chunks; a prompt whose last chunk ran produces a token now (its first, unless it
+        // is a preempted sequence being recomputed).
+        var finishedSlots: [Int] = []
         for chunk in state.planned {
             state.prefilling[chunk.slot].done += chunk.tokens
             state.usedTokens += chunk.tokens
-            let entry = state.prefilling[chunk.slot]
-            if entry.done == requests[entry.request].inputTokens { finishedPrompts.append(chunk.slot) }
+            if state.prefilling[chunk.slot].done == state.prefilling[chunk.slot].target { finishedSlots.append(chunk.slot) }
         }
-        state.peakUsedTokens = max(state.peakUsedTokens, state.usedTokens)
-        for slot in finishedPrompts {
-            let id = state.prefilling[slot].request
-            let request = requests[id]
-            log.firstToken[id] = now
+        for slot in finishedSlots {
+            let entry = state.prefilling[slot]
+            let id = entry.request
+            log.generated[id] += 1
             log.outputTokens += 1
-            if request.outputTokens <= 1 {
-                complete(id, request, at: now, cached: request.inputTokens, log: &log)
+            if log.firstToken[id].isNaN { log.firstToken[id] = now }
+            if Int(log.generated[id]) >= requests[id].outputTokens {
+                state.release(id, cached: entry.target, requests: requests)
+                complete(id, at: now, log: &log)
+            } else if role == .prefill {
+                state.release(id, cached: entry.target, requests: requests)
+                log.epoch[id] &+= 1
+                handoffs.append(id)
             } else {
-                state.decodeCount += 1
-                state.decodeContextTokens += request.inputTokens
-                state.finishing.insert(.init(step: step + request.outputTokens - 1, request: id))
+                state.startDecoding(id, cached: entry.target, requests: requests, log: &log)
             }
         }
-        // Remove finished prompts from the prefill list, keeping arrival order (slots ascend).
-        if !finishedPrompts.isEmpty {
-            var keep = 0
-            var next = 0
-            for slot in state.prefilling.indices {
-                if next < finishedPrompts.count, finishedPrompts[next] == slot { next += 1; continue }
-                state.prefilling[keep] = state.prefilling[slot]
-                keep += 1
-            }
-            state.prefilling.removeLast(state.prefilling.count - keep)
-        }
+        if !finishedSlots.isEmpty { removePrefills(at: finishedSlots) }
 
-        // Sequences whose last token came out of this step.
+        // Sequences whose last token came out of this step (stale entries of preempted ones skipped).
         while let first = state.finishing.min, first.step <= step {
             _ = state.finishing.removeMin()
-            let request = requests[first.request]
-            let cached = request.inputTokens + request.outputTokens - 1
-            state.decodeCount -= 1
-            state.decodeContextTokens -= cached
-            complete(first.request, request, at: now, cached: cached, log: &log)
+            guard first.epoch == log.epoch[first.request] else { continue }
+            let cached = state.stopDecoding(first.request, log: &log)
+            state.release(first.request, cached: cached, requests: requests)
+            complete(first.request, at: now, log: &log)
         }
+        state.compactAdmissions(log: log)
         state.checkInvariants()
     }
 
-    private func complete(_ id: Int, _ request: Request, at now: Double, cached: Int, log: inout RequestLog) {
-        state.usedTokens -= cached
-        state.reservedTokens -= kvTokensAtCompletion(request)
+    private func complete(_ id: Int, at now: Double, log: inout RequestLog) {
         log.completion[id] = now
         log.completed += 1
+        completed.append(id)
     }
+
+    /// Removes finished prompts (ascending slots) keeping the others in arrival order.
+    private func removePrefills(at slots: [Int]) {
+        var keep = 0
+        var next = 0
+        for slot in state.prefilling.indices {
+            if next < slots.count, slots[next] == slot { next += 1; continue }
+            state.prefilling[keep] = state.prefilling[slot]
+            keep += 1
+        }
+        state.prefilling.removeLast(state.prefilling.count - keep)
+    }
+}
+
+/// Run-to-run noise in step times: a multiplicative factor drawn per step from a normal of mean 1
+/// (clipped to at least 0.5), from a GSL stream of the replica's own.
+public final class StepJitter {
+    private let random: RandomSource
+    private let sd: Double
+
+    public init(seed: UInt64, sd: Double) {
+        self.random = RandomSource(seed: seed)
+        self.sd = sd
+    }
+
+    func next() -> Double { max(0.5, random.normal(mean: 1, sd: sd)) }
 }

@@ -3,10 +3,12 @@ extension ReplicaState {
     @inline(__always)
     func checkInvariants() {
         #if DEBUG
-        assert(usedTokens >= 0 && usedTokens <= reservedTokens, "KV in use \(usedTokens) exceeds reservation \(reservedTokens)")
-        assert(reservedTokens <= kvCapacityTokens, "KV reservation \(reservedTokens) exceeds capacity \(kvCapacityTokens)")
-        assert(decodeCount == finishing.count, "decode count \(decodeCount) != finish heap \(finishing.count)")
-        assert(decodeContextTokens >= 0)
+        assert(usedBlocks >= 0 && usedBlocks <= capacityBlocks, "KV blocks in use \(usedBlocks) exceed capacity \(capacityBlocks)")
+        assert(usedTokens >= 0 && usedTokens <= usedBlocks * blockTokens, "cached tokens \(usedTokens) exceed the blocks held \(usedBlocks)")
+        assert(policy == .paged || (reservedBlocks <= capacityBlocks && usedBlocks <= reservedBlocks),
+               "reservation \(reservedBlocks) / use \(usedBlocks) out of bounds")
+        assert(phaseCounts.reduce(0, +) == decodeCount, "phase counts disagree with the decode count")
+        assert(decodeCount >= 0 && decodeContextTokens >= 0)
         #endif
     }
 }

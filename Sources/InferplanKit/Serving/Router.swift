@@ -1,6 +1,6 @@
-/// Chooses the replica that serves an arriving request.
+/// Chooses the replica that serves an arriving request, among `replicas` (a pool of one role).
 public protocol Router {
-    mutating func choose(among replicas: [Replica]) -> Int
+    mutating func choose(among replicas: [Replica]) -> Replica
 }
 
 /// Replicas in turn: equal request counts, whatever their load.
@@ -8,9 +8,9 @@ public struct RoundRobinRouter: Router {
     private var next = 0
     public init() {}
 
-    public mutating func choose(among replicas: [Replica]) -> Int {
+    public mutating func choose(among replicas: [Replica]) -> Replica {
         defer { next = (next + 1) % replicas.count }
-        return next
+        return replicas[next % replicas.count]
     }
 }
 
@@ -18,20 +18,39 @@ public struct RoundRobinRouter: Router {
 public struct LeastOutstandingRouter: Router {
     public init() {}
 
-    public func choose(among replicas: [Replica]) -> Int {
-        var best = 0
-        for index in replicas.indices where replicas[index].state.outstanding < replicas[best].state.outstanding {
-            best = index
-        }
-        return best
+    public func choose(among replicas: [Replica]) -> Replica {
+        replicas.min { $0.state.outstanding < $1.state.outstanding } ?? replicas[0]
+    }
+}
+
+/// The replica whose KV cache is least full, counting queued requests as load on ties. O(replicas).
+public struct LeastKVLoadRouter: Router {
+    public init() {}
+
+    public func choose(among replicas: [Replica]) -> Replica {
+        replicas.min { ($0.state.kvLoad, $0.state.outstanding) < ($1.state.kvLoad, $1.state.outstanding) } ?? replicas[0]
+    }
+}
+
+/// Power of two choices (Mitzenmacher): two replicas drawn at random, the less loaded one wins. O(1).
+public struct PowerOfTwoChoicesRouter: Router {
+    private let random: RandomSource
+    public init(seed: UInt64) { random = RandomSource(seed: seed) }
+
+    public func choose(among replicas: [Replica]) -> Replica {
+        let a = replicas[random.index(below: replicas.count)]
+        let b = replicas[random.index(below: replicas.count)]
+        return b.state.outstanding < a.state.outstanding ? b : a
     }
 }
 
 extension ServingConfig.RouterKind {
-    func makeRouter() -> any Router {
+    func makeRouter(seed: UInt64) -> any Router {
         switch self {
         case .roundRobin: return RoundRobinRouter()
         case .leastOutstanding: return LeastOutstandingRouter()
+        case .leastKVLoad: return LeastKVLoadRouter()
+        case .powerOfTwoChoices: return PowerOfTwoChoicesRouter(seed: seed)
         }
     }
 }

@@ -1,13 +1,34 @@
-/// How each replica batches and how requests are spread over replicas.
+/// How each replica batches, how its KV cache is managed, and how requests are spread over replicas.
 public struct ServingConfig: Sendable, Equatable {
     public enum SchedulerKind: String, CaseIterable, Sendable {
-        /// vLLM-style: running decodes first, then prompts (chunked to fit) within the token budget.
+        /// Fixed batches: nothing joins a batch in flight.
+        case `static`
+        /// Decodes first, then whole prompts within the token budget.
         case continuous
+        /// Decodes plus prompt chunks within a per-step budget of `chunk_tokens`.
+        case chunkedPrefill = "chunked-prefill"
+        /// Separate prefill and decode replicas; prompt KV moves between them.
+        case disaggregated
     }
 
     public enum RouterKind: String, CaseIterable, Sendable {
         case roundRobin = "round-robin"
         case leastOutstanding = "least-outstanding"
+        case leastKVLoad = "least-kv-load"
+        case powerOfTwoChoices = "power-of-two-choices"
+    }
+
+    /// Run-to-run variability, both as coefficients of variation (0 = none).
+    public struct Variability: Sendable, Equatable {
+        /// Spread of per-GPU speed: each replica's step times are scaled by a factor drawn once.
+        public var gpuSpeedSpread: Double
+        /// Per-step multiplicative jitter.
+        public var stepJitter: Double
+
+        public init(gpuSpeedSpread: Double = 0, stepJitter: Double = 0) {
+            self.gpuSpeedSpread = gpuSpeedSpread
+            self.stepJitter = stepJitter
+        }
     }
 
     public var scheduler: SchedulerKind
@@ -15,13 +36,33 @@ public struct ServingConfig: Sendable, Equatable {
     public var maxBatchSequences: Int
     /// At most this many tokens (decodes + prompt chunks) through the model in one step.
     public var maxBatchTokens: Int
+    /// Chunked prefill's per-step token budget (decodes included).
+    public var chunkTokens: Int
+    public var kvPolicy: KVCachePolicy
+    public var kvBlockTokens: Int
     public var router: RouterKind
+    /// Time for a request to travel from the load generator to its replica, seconds.
+    public var dispatchLatency: Double
+    /// Disaggregated serving: replicas per node that run prompts (the others decode).
+    public var prefillReplicasPerNode: Int
+    /// Replaces the efficiency profile's per-step overhead when set, seconds.
+    public var stepOverhead: Double?
+    public var variability: Variability
 
     public init(scheduler: SchedulerKind = .continuous, maxBatchSequences: Int, maxBatchTokens: Int,
-                router: RouterKind = .roundRobin) {
+                chunkTokens: Int? = nil, kvPolicy: KVCachePolicy = .paged, kvBlockTokens: Int = 16,
+                router: RouterKind = .roundRobin, dispatchLatency: Double = 0, prefillReplicasPerNode: Int = 1,
+                stepOverhead: Double? = nil, variability: Variability = .init()) {
         self.scheduler = scheduler
         self.maxBatchSequences = maxBatchSequences
         self.maxBatchTokens = maxBatchTokens
+        self.chunkTokens = chunkTokens ?? maxBatchTokens
+        self.kvPolicy = kvPolicy
+        self.kvBlockTokens = kvBlockTokens
         self.router = router
+        self.dispatchLatency = dispatchLatency
+        self.prefillReplicasPerNode = prefillReplicasPerNode
+        self.stepOverhead = stepOverhead
+        self.variability = variability
     }
 }

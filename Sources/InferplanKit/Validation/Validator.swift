@@ -8,7 +8,8 @@ import Foundation
 /// run produced), never its published throughput.
 public struct Validator {
     public var catalog: Catalog
-    /// Serving limits a submitter would configure (the KV cache usually binds first).
+    /// Serving a submitter would configure: chunked prefill with paged KV (TensorRT-LLM and vLLM
+    /// both chunk long prompts), limits under which the KV cache usually binds first.
     public var maxBatchSequences = 2048
     public var maxBatchTokens = 8192
     /// Compute efficiency to use instead of the catalog's, by efficiency-profile id (for fitting).
@@ -72,7 +73,7 @@ public struct Validator {
         hardware: {gpu: \(result.accelerator), gpus_per_node: \(result.gpus / result.nodes), nodes: \(result.nodes)}
         precision: {weights: \(result.weights), kv_cache: \(result.kvCache)}
         parallelism: {tensor: \(tensorParallel)}
-        serving: {scheduler: continuous, max_batch_seqs: \(maxBatchSequences), max_batch_tokens: \(maxBatchTokens)}
+        serving: {scheduler: chunked-prefill, max_batch_seqs: \(maxBatchSequences), max_batch_tokens: \(maxBatchTokens)}
         workload: \(workload)
         """
         let document = try YAMLDocument.parse(text, name: result.location)
@@ -89,7 +90,7 @@ public struct Validator {
         switch distribution.shape {
         case .lognormal(_, let sigma): return "{distribution: lognormal, mean: \(mean), sigma: \(sigma), \(bounds)}"
         case .normal(_, let sd): return "{distribution: normal, mean: \(mean), sd: \(sd), \(bounds)}"
-        case .fixed, .uniform: return "{distribution: fixed, value: \(Int(mean.rounded())), \(bounds)}"
+        case .fixed, .uniform, .histogram: return "{distribution: fixed, value: \(Int(mean.rounded())), \(bounds)}"
         }
     }
 

@@ -17,6 +17,8 @@ public final class RandomSource {
 
     private var pointer: UnsafeMutablePointer<gsl_rng> { UnsafeMutablePointer(rng) }
 
+    func withGSL<T>(_ body: (UnsafeMutablePointer<gsl_rng>) -> T) -> T { body(pointer) }
+
     /// Uniform on [0, 1).
     public func uniform() -> Double { gsl_rng_uniform(pointer) }
 
@@ -41,4 +43,23 @@ enum GSLSetup {
     }()
 
     static func once() { _ = done }
+}
+
+/// GSL's preprocessed table for drawing indices with given weights (`gsl_ran_discrete`), O(1) per draw.
+final class DiscreteTable {
+    private let table: UnsafeMutablePointer<gsl_ran_discrete_t>
+
+    init(weights: [Double]) {
+        table = weights.withUnsafeBufferPointer { gsl_ran_discrete_preproc($0.count, $0.baseAddress)! }
+    }
+
+    deinit { gsl_ran_discrete_free(table) }
+
+    func draw(_ random: RandomSource) -> Int { random.discrete(table) }
+}
+
+extension RandomSource {
+    func discrete(_ table: UnsafeMutablePointer<gsl_ran_discrete_t>) -> Int {
+        withGSL { Int(gsl_ran_discrete($0, table)) }
+    }
 }

@@ -2,8 +2,15 @@
 public enum ScenarioKind: String, CaseIterable, Sendable {
     /// All samples issued at t = 0 in one query.
     case offline
-    /// Poisson arrivals at `qps`, one sample per query.
+    /// Poisson arrivals at `qps`, one sample per query, with the benchmark's Server latency limits.
     case server
+    /// As Server, with the tighter Interactive limits.
+    case interactive
+    /// One query at a time: the next is issued when the previous completes.
+    case singleStream = "single-stream"
+
+    /// Poisson (or traced) arrivals at a rate, judged against p99 latency limits.
+    public var isRateDriven: Bool { self == .server || self == .interactive }
 }
 
 /// One query's sample: when it arrives and how many tokens go in and come out.
@@ -34,6 +41,12 @@ public struct Workload: Sendable, Equatable {
     public var seed: UInt64
     /// The benchmark's latency limits for this scenario, if it has any.
     public var limits: LatencyLimits?
+    /// Requests replayed from a trace instead of drawn (arrivals already scaled), if any.
+    public var trace: [Request]?
+    /// `qps: max`: search for the highest rate meeting the limits instead of running one rate.
+    public var searchMaxRate = false
+    /// Relative width of the final bracket of that search.
+    public var searchTolerance = 0.01
 
     public init(benchmark: String, scenario: ScenarioKind, input: LengthDistribution, output: LengthDistribution,
                 samples: Int, qps: Double, duration: Double, seed: UInt64, limits: LatencyLimits?) {
@@ -48,22 +61,26 @@ public struct Workload: Sendable, Equatable {
         self.limits = limits
     }
 
-    /// Draws the requests: lengths from the distributions, arrivals all at 0 (Offline) or as a
-    /// Poisson process at `qps` over `duration` (Server). Deterministic for a given seed.
+    /// The requests: a trace as given, or lengths drawn from the distributions with arrivals all at
+    /// 0 (Offline, Single-stream) or a Poisson process at `qps` over `duration` (Server,
+    /// Interactive). Deterministic for a given seed; at any rate the k-th request has the same
+    /// lengths and its arrival scales as 1/qps (common random numbers for the max-rate search).
     public func generateRequests() -> [Request] {
+        if let trace { return trace }
         let random = RandomSource(seed: seed)
+        let input = self.input.sampler(random), output = self.output.sampler(random)
         var requests: [Request] = []
         switch scenario {
-        case .offline:
+        case .offline, .singleStream:
             requests.reserveCapacity(samples)
             for _ in 0..<samples {
-                requests.append(Request(arrival: 0, inputTokens: input.sample(random), outputTokens: output.sample(random)))
+                requests.append(Request(arrival: 0, inputTokens: input.next(), outputTokens: output.next()))
             }
-        case .server:
+        case .server, .interactive:
             requests.reserveCapacity(Int(qps * duration * 1.1) + 16)
             var clock = random.exponential(mean: 1 / qps)
             while clock < duration {
-                requests.append(Request(arrival: clock, inputTokens: input.sample(random), outputTokens: output.sample(random)))
+                requests.append(Request(arrival: clock, inputTokens: input.next(), outputTokens: output.next()))
                 clock += random.exponential(mean: 1 / qps)
             }
         }

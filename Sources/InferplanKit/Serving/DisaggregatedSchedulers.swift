@@ -1,0 +1,77 @@
+/// Prefill/decode disaggregation (Splitwise, DistServe): prefill replicas run prompts only and hand
+/// each finished prompt's KV cache to a decode replica over the link between them; decode replicas
+/// run decodes only. The hand-off itself is costed by `KVTransfer` and scheduled by the engine.
+
+/// The prompt side: chunked prompts within the token budget, no decodes.
+public struct PrefillOnlyScheduler: BatchScheduler {
+    public var maxBatchSequences: Int
+    public var maxBatchTokens: Int
+
+    public init(maxBatchSequences: Int, maxBatchTokens: Int) {
+        self.maxBatchSequences = maxBatchSequences
+        self.maxBatchTokens = maxBatchTokens
+    }
+
+    public func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork {
+        state.beginStep()
+        var work = StepWork()
+        plan(&state, &work, requests: requests, log: &log)
+        state.breakStall(&work, requests: requests, log: &log) { state, work, log in
+            plan(&state, &work, requests: requests, log: &log)
+        }
+        return work
+    }
+
+    private func plan(_ state: inout ReplicaState, _ work: inout StepWork, requests: [Request], log: inout RequestLog) {
+        var budget = maxBatchTokens
+        state.continuePrefills(budget: &budget, into: &work)
+        state.admitWaiting(budget: &budget, maxSequences: maxBatchSequences, into: &work, requests: requests, log: &log)
+    }
+}
+
+/// The token side: sequences whose KV arrived start decoding at once; sequences preempted here are
+/// recomputed here (chunked, within the token budget).
+public struct DecodeOnlyScheduler: BatchScheduler {
+    public var maxBatchSequences: Int
+    public var maxBatchTokens: Int
+
+    public init(maxBatchSequences: Int, maxBatchTokens: Int) {
+        self.maxBatchSequences = maxBatchSequences
+        self.maxBatchTokens = maxBatchTokens
+    }
+
+    public func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork {
+        state.beginStep()
+        while state.running < maxBatchSequences, let id = state.transferred.first {
+            guard state.admitTransferred(id, requests: requests, log: &log) else { break }
+        }
+        var work = StepWork()
+        state.planDecodes(into: &work, requests: requests, log: &log)
+        var budget = maxBatchTokens - state.decodeCount
+        state.continuePrefills(budget: &budget, into: &work)
+        state.admitWaiting(budget: &budget, maxSequences: maxBatchSequences, into: &work, requests: requests, log: &log)
+        return work
+    }
+}
+
+extension ReplicaState {
+    /// Takes a sequence whose prompt KV (`inputTokens` cached, first token out) arrived from a
+    /// prefill replica straight into decoding, if its blocks fit.
+    mutating func admitTransferred(_ id: Int, requests: [Request], log: inout RequestLog) -> Bool {
+        let request = requests[id]
+        let cached = request.inputTokens
+        switch policy {
+        case .reserve:
+            guard reservedBlocks + reservation(request) <= capacityBlocks else { return false }
+            reservedBlocks += reservation(request)
+        case .paged:
+            guard blocks(cached) + watermarkBlocks <= freeBlocks else { return false }
+        }
+        transferred.removeFirst()
+        usedBlocks += blocks(cached)
+        usedTokens += cached
+        admissions.append((id, log.epoch[id]))
+        startDecoding(id, cached: cached, requests: requests, log: &log)
+        return true
+    }
+}

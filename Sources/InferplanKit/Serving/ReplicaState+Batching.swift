@@ -1,0 +1,156 @@
+/// The building blocks schedulers compose: decodes, prompt chunks, admission, preemption, and the
+/// moves of a sequence between stages. Each keeps the KV blocks exact.
+extension ReplicaState {
+    // MARK: Decoding
+
+    /// The phase class of a sequence that has `cached` tokens at step count `step`.
+    @inline(__always)
+    func phase(cached: Int, step: Int) -> Int {
+        let r = (cached - step) % blockTokens
+        return r < 0 ? r + blockTokens : r
+    }
+
+    /// Blocks the decodes of the next step need: one for each sequence whose cache fills its last block.
+    var decodeBlocksNeeded: Int { phaseCounts[phase(cached: 0, step: stepsDone)] }
+
+    /// Puts every decoding sequence into the step, preempting (paged policy) the most recently
+    /// admitted sequences until the new blocks fit. Returns false if nothing can run.
+    mutating func planDecodes(into work: inout StepWork, requests: [Request], log: inout RequestLog) {
+        while decodeCount > 0, decodeBlocksNeeded > freeBlocks {
+            guard preemptLatest(requests: requests, log: &log) else { break }
+        }
+        let needed = decodeCount > 0 ? decodeBlocksNeeded : 0
+        precondition(needed <= freeBlocks, "decodes need \(needed) blocks with \(freeBlocks) free and nothing to preempt")
+        usedBlocks += needed
+        plannedDecodeBlocks = needed
+        work.decodeSequences = decodeCount
+        work.decodeContextTokens = Double(decodeContextTokens)
+        work.sampledTokens += decodeCount
+    }
+
+    /// Starts decoding `id`, whose prefill (here or on a prefill replica) left `cached` tokens.
+    mutating func startDecoding(_ id: Int, cached: Int, requests: [Request], log: inout RequestLog) {
+        let remaining = requests[id].outputTokens - Int(log.generated[id])
+        log.joinStep[id] = stepsDone
+        log.joinCached[id] = Int32(cached)
+        phaseCounts[phase(cached: cached, step: stepsDone)] += 1
+        decodeCount += 1
+        decodeContextTokens += cached
+        finishing.insert(Finish(step: stepsDone + remaining, request: id, epoch: log.epoch[id]))
+    }
+
+    /// Removes decoding sequence `id` at the current step; returns its cached tokens and brings its
+    /// `generated` count up to date.
+    mutating func stopDecoding(_ id: Int, log: inout RequestLog) -> Int {
+        let steps = stepsDone - log.joinStep[id]
+        let joined = Int(log.joinCached[id])
+        let cached = joined + steps
+        phaseCounts[phase(cached: joined, step: log.joinStep[id])] -= 1
+        decodeCount -= 1
+        decodeContextTokens -= cached
+        log.generated[id] += Int32(steps)
+        return cached
+    }
+
+    /// Frees the KV of a sequence that leaves this replica with `cached` tokens.
+    mutating func release(_ id: Int, cached: Int, requests: [Request]) {
+        usedTokens -= cached
+        usedBlocks -= blocks(cached)
+        if policy == .reserve { reservedBlocks -= reservation(requests[id]) }
+    }
+
+    // MARK: Prompts
+
+    /// Blocks a request reserves under `.reserve`: its prompt and all its output.
+    func reservation(_ request: Request) -> Int { blocks(request.inputTokens + request.outputTokens) }
+
+    /// Tokens a prompt chunk of up to `wanted` tokens can have, given the free blocks.
+    func chunkThatFits(done: Int, wanted: Int) -> Int {
+        guard policy == .paged else { return wanted }
+        let room = (blocks(done) + freeBlocks) * blockTokens - done
+        return max(0, min(wanted, room))
+    }
+
+    /// Plans `tokens` more of the prompt in `slot`, allocating its blocks.
+    mutating func planChunk(slot: Int, tokens: Int, into work: inout StepWork) {
+        let entry = prefilling[slot]
+        usedBlocks += blocks(entry.done + tokens) - blocks(entry.done)
+        work.addPrefillChunk(tokens, afterPrefix: entry.done, completesPrompt: entry.done + tokens == entry.target)
+        planned.append(PlannedChunk(slot: slot, tokens: tokens))
+    }
+
+    /// Continues the prompts already admitted, oldest first, within `budget` tokens and `maxChunk`
+    /// per prompt (nil: unlimited). `wholeOnly` skips prompts whose rest does not fit.
+    mutating func continuePrefills(budget: inout Int, maxChunk: Int? = nil, wholeOnly: Bool = false, into work: inout StepWork) {
+        var slot = 0
+        while budget > 0, slot < prefilling.count {
+            let entry = prefilling[slot]
+            let rest = entry.target - entry.done
+            var wanted = min(rest, budget, maxChunk ?? rest)
+            if wholeOnly && wanted < rest { wanted = 0 }
+            let chunk = chunkThatFits(done: entry.done, wanted: wanted)
+            if chunk > 0 && (!wholeOnly || chunk == rest) {
+                planChunk(slot: slot, tokens: chunk, into: &work)
+                budget -= chunk
+            }
+            slot += 1
+        }
+    }
+
+    /// Admits waiting requests while a sequence slot, `budget` tokens and KV allow, planning each
+    /// one's first chunk (at most `maxChunk`; whole prompts only when `wholeOnly`).
+    mutating func admitWaiting(budget: inout Int, maxSequences: Int, maxChunk: Int? = nil, wholeOnly: Bool = false,
+                               into work: inout StepWork, requests: [Request], log: inout RequestLog) {
+        while budget > 0, running < maxSequences, let next = waiting.first {
+            let request = requests[next]
+            let target = request.inputTokens + Int(log.generated[next])
+            let chunk = min(target, budget, maxChunk ?? target)
+            if wholeOnly && chunk < target { break }
+            switch policy {
+            case .reserve:
+                guard reservedBlocks + reservation(request) <= capacityBlocks else { return }
+                reservedBlocks += reservation(request)
+            case .paged:
+                guard blocks(chunk) + watermarkBlocks <= freeBlocks else { return }
+            }
+            waiting.removeFirst()
+            admissions.append((next, log.epoch[next]))
+            prefilling.append(Prefill(request: next, done: 0, target: target))
+            planChunk(slot: prefilling.count - 1, tokens: chunk, into: &work)
+            budget -= chunk
+        }
+    }
+
+    // MARK: Preemption
+
+    /// Preempts the most recently admitted running sequence (vLLM's recompute policy): frees its KV
+    /// and puts it back at the front of the queue, keeping the tokens it has produced. Returns false
+    /// when nothing is running.
+    @discardableResult
+    mutating func preemptLatest(requests: [Request], log: inout RequestLog) -> Bool {
+        while let (id, epoch) = admissions.popLast() {
+            guard epoch == log.epoch[id], log.completion[id].isNaN else { continue }
+            if let slot = prefilling.firstIndex(where: { $0.request == id }) {
+                let done = prefilling[slot].done
+                prefilling.remove(at: slot)
+                release(id, cached: done, requests: requests)
+            } else {
+                let cached = stopDecoding(id, log: &log)
+                release(id, cached: cached, requests: requests)
+            }
+            log.epoch[id] &+= 1
+            log.preemptions[id] &+= 1
+            log.totalPreemptions += 1
+            preemptions += 1
+            waiting.prepend(id)
+            return true
+        }
+        return false
+    }
+
+    /// Drops stale admission entries once they outnumber the live ones, keeping the list O(running).
+    mutating func compactAdmissions(log: RequestLog) {
+        guard admissions.count > 2 * running + 64 else { return }
+        admissions.removeAll { $0.epoch != log.epoch[$0.request] || !log.completion[$0.request].isNaN }
+    }
+}

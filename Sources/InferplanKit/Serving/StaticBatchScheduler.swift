@@ -1,0 +1,47 @@
+/// Static batching (request-level, as before Orca): when the replica is empty it takes up to
+/// `maxBatchSequences` requests as one batch, prefills them (in chunks of the token budget) and
+/// decodes until every one has finished; nothing joins a batch in flight.
+public struct StaticBatchScheduler: BatchScheduler {
+    public var maxBatchSequences: Int
+    public var maxBatchTokens: Int
+
+    public init(maxBatchSequences: Int, maxBatchTokens: Int) {
+        self.maxBatchSequences = maxBatchSequences
+        self.maxBatchTokens = maxBatchTokens
+    }
+
+    public func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork {
+        state.beginStep()
+        var work = StepWork()
+        let batchOpen = state.running == 0
+        state.planDecodes(into: &work, requests: requests, log: &log)
+        var budget = maxBatchTokens
+        state.continuePrefills(budget: &budget, into: &work)
+        if batchOpen {
+            state.admitWaiting(budget: &budget, maxSequences: maxBatchSequences, into: &work, requests: requests, log: &log)
+            // The rest of the batch is admitted now, its prompts to follow in later steps.
+            while state.running < maxBatchSequences, let next = state.waiting.first {
+                guard state.admitWithoutChunk(next, requests: requests, log: &log) else { break }
+            }
+        }
+        return work
+    }
+}
+
+extension ReplicaState {
+    /// Admits `id` into the prefilling set without planning any of its prompt yet.
+    mutating func admitWithoutChunk(_ id: Int, requests: [Request], log: inout RequestLog) -> Bool {
+        let request = requests[id]
+        switch policy {
+        case .reserve:
+            guard reservedBlocks + reservation(request) <= capacityBlocks else { return false }
+            reservedBlocks += reservation(request)
+        case .paged:
+            guard blocks(request.inputTokens) + watermarkBlocks <= freeBlocks else { return false }
+        }
+        waiting.removeFirst()
+        admissions.append((id, log.epoch[id]))
+        prefilling.append(Prefill(request: id, done: 0, target: request.inputTokens + Int(log.generated[id])))
+        return true
+    }
+}
