@@ -7,6 +7,7 @@
 #include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_sort_double.h>
 #include <gsl/gsl_multifit_nlinear.h>
+#include <gsl/gsl_cdf.h>
 
 // Swift 6 rejects GSL's exported mutable globals as not concurrency-safe, so each one is reached
 // through an accessor function instead (../shared/reference/swift-notes.md).

@@ -9,6 +9,7 @@ struct RunCommand: ParsableCommand {
         Examples:
           inferplan run Scenarios/default.yaml
           inferplan run Scenarios/default.yaml --set hardware.gpu=b200 --set precision.weights=nvfp4 --format json
+          inferplan run Scenarios/llama2-70b-server-8xh200.yaml --find-max-qps --repeat 5
         """
     )
 
@@ -18,16 +19,40 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a key of the scenario, e.g. --set hardware.nodes=2 (repeatable).", valueName: "key.path=value"))
     var overrides: [String] = []
 
+    @Flag(name: .long, help: "Search for the highest Poisson rate meeting the p99 limits (same as workload.qps: max).")
+    var findMaxQps = false
+
+    @Option(name: .long, help: "Run with N seeds (seed, seed+1, ...) and report the mean and 95% interval of the headline figures.")
+    var `repeat`: Int = 1
+
     @Flag(name: .long, help: "Leave the wall time out of the report, so that identical runs give identical bytes.")
     var reproducible = false
 
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        guard (1...1000).contains(`repeat`) else {
+            throw ValidationError("--repeat takes a whole number from 1 to 1000, e.g. --repeat 5")
+        }
+    }
+
     func run() throws {
-        let overrides = try self.overrides.map(Override.init(parsing:))
+        var overrides = try self.overrides.map(Override.init(parsing:))
+        if findMaxQps { overrides.append(try Override(parsing: "workload.qps=max")) }
         let scenario = try Scenario.load(path: self.scenario, overrides: overrides)
-        let (deployment, metrics) = try Simulation.run(scenario)
-        let report = RunReport(scenario: scenario, deployment: deployment, metrics: metrics, includeWallTime: !reproducible)
+        let first = try Simulation.outcome(scenario)
+        var summary: RepeatSummary?
+        if `repeat` > 1 {
+            var outcomes = [first]
+            let seeds = (0..<UInt64(`repeat`)).map { scenario.workload.seed + $0 }
+            for seed in seeds.dropFirst() {
+                var variant = scenario
+                variant.workload.seed = seed
+                outcomes.append(try Simulation.outcome(variant))
+            }
+            summary = RepeatSummary(seeds: seeds, outcomes: outcomes)
+        }
+        let report = RunReport(scenario: scenario, outcome: first, repeatSummary: summary, includeWallTime: !reproducible)
         try output.write(output.format == .json ? try report.json() : report.text())
     }
 }

@@ -28,7 +28,8 @@ import Testing
         #expect(abs(result.log.completion[0] - clock) < 1e-12)
         #expect(result.log.outputTokens == 10)
         #expect(result.replicaStats[0].steps == 10)
-        #expect(result.events == 10)
+        // Ten steps, plus the one event that woke the idle replica.
+        #expect(result.events == 11)
     }
 
     @Test func longPromptIsChunkedToTheTokenBudget() {

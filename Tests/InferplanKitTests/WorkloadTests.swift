@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import InferplanKit
 
@@ -30,5 +31,54 @@ import Testing
         let workload = Workload(benchmark: "t", scenario: .server, input: .init(.lognormal(mean: 100, sigma: 1)),
                                 output: .init(.fixed(5)), samples: 0, qps: 10, duration: 100, seed: 9, limits: nil)
         #expect(workload.generateRequests() == workload.generateRequests())
+    }
+}
+
+@Suite struct TraceTests {
+    private func write(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString).csv").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func azureLayoutWithTimeScaling() throws {
+        let path = try write("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6805900,374,44\n2023-11-16 18:15:50.1805900,396,109\n2023-11-17 00:00:00.0000000,8,1\n")
+        let requests = try TraceFile.load(path: path, displayName: "t.csv", timeScale: 0.5)
+        #expect(requests.count == 3)
+        #expect(requests[0] == Request(arrival: 0, inputTokens: 374, outputTokens: 44))
+        #expect(abs(requests[1].arrival - 1.75) < 1e-6)
+        // 18:15:46.68059 to midnight: 20,653.31941 s, halved.
+        #expect(abs(requests[2].arrival - 20_653.31941 / 2) < 1e-5)
+    }
+
+    @Test func plainLayout() throws {
+        let path = try write("arrival_s,input_tokens,output_tokens\n5,10,2\n6.5,20,3\n")
+        let requests = try TraceFile.load(path: path, displayName: "t.csv", timeScale: 1)
+        #expect(requests.map(\.arrival) == [0, 1.5] && requests.map(\.inputTokens) == [10, 20])
+    }
+
+    @Test func malformedRowsNameTheirLine() throws {
+        let path = try write("arrival_s,input_tokens,output_tokens\n0,10,2\n1,ten,3\n")
+        do {
+            _ = try TraceFile.load(path: path, displayName: "t.csv", timeScale: 1)
+            Issue.record("expected an error")
+        } catch let error as InputError {
+            #expect(error.location == "t.csv:3" && error.keyPath == "input_tokens")
+        }
+        let backwards = try write("arrival_s,input_tokens,output_tokens\n5,10,2\n1,10,3\n")
+        #expect(throws: InputError.self) { try TraceFile.load(path: backwards, displayName: "t.csv", timeScale: 1) }
+        let badTime = try write("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-13-16 18:15:46,374,44\n")
+        #expect(throws: InputError.self) { try TraceFile.load(path: badTime, displayName: "t.csv", timeScale: 1) }
+    }
+
+    @Test func histogramFollowsItsWeights() {
+        let distribution = LengthDistribution(.histogram([.init(low: 1, high: 10, weight: 1), .init(low: 100, high: 100, weight: 3)]))
+        let sampler = distribution.sampler(RandomSource(seed: 5))
+        let draws = (0..<40_000).map { _ in sampler.next() }
+        let share = Double(draws.filter { $0 == 100 }.count) / Double(draws.count)
+        #expect(abs(share - 0.75) < 0.01)
+        #expect(draws.allSatisfy { (1...10).contains($0) || $0 == 100 })
+        let expectedMean: Double = (5.5 + 300) / 4
+        #expect(distribution.nominalMean == expectedMean)
     }
 }

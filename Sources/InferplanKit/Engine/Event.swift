@@ -5,6 +5,8 @@ public struct Event: Comparable, Sendable {
         case arrival(Int)
         /// Request `index` reaches replica `replica` after the dispatch latency.
         case dispatched(request: Int, replica: Int)
+        /// Idle replica `index` looks for work, after every arrival at the same instant has queued.
+        case wake(Int)
         /// Replica `index` finishes the step it was running.
         case stepDone(Int)
         /// The prompt KV of request `index` has arrived at decode replica `replica`.

@@ -34,14 +34,25 @@ public struct Simulation {
             queue.schedule(.stepDone(replica.index), at: now + duration)
         }
 
+        // New work wakes an idle replica through an event at the same instant, so that everything
+        // arriving at that instant (all of an Offline query) is queued before it forms a batch.
+        var wakePending = Array(repeating: false, count: replicas.count)
+        func wake(_ replica: Replica, at now: Double) {
+            guard !replica.isBusy, !wakePending[replica.index] else { return }
+            wakePending[replica.index] = true
+            queue.schedule(.wake(replica.index), at: now)
+        }
+
+        var issuedCount = 0
         func issue(_ id: Int, at now: Double) {
             log.issued[id] = now
+            issuedCount += 1
             let replica = router.choose(among: entryPool)
             if dispatchLatency > 0 {
                 queue.schedule(.dispatched(request: id, replica: replica.index), at: now + dispatchLatency)
             } else {
                 replica.enqueue(id)
-                kick(replica, at: now)
+                wake(replica, at: now)
             }
         }
 
@@ -54,7 +65,10 @@ public struct Simulation {
         }
 
         var now = 0.0
+        // Time integral of requests in the system (issued, not completed), for Little's law.
+        var inSystemSeconds = 0.0
         while let event = queue.next() {
+            inSystemSeconds += Double(issuedCount - log.completed) * (event.time - now)
             now = event.time
             events += 1
             switch event.kind {
@@ -65,6 +79,9 @@ public struct Simulation {
                 }
             case let .dispatched(id, index):
                 replicas[index].enqueue(id)
+                wake(replicas[index], at: now)
+            case .wake(let index):
+                wakePending[index] = false
                 kick(replicas[index], at: now)
             case .stepDone(let index):
                 let replica = replicas[index]
@@ -81,14 +98,14 @@ public struct Simulation {
                 kick(replica, at: now)
             case let .kvArrived(id, index):
                 replicas[index].receiveTransferred(id)
-                kick(replicas[index], at: now)
+                wake(replicas[index], at: now)
             }
         }
 
         let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return SimulationResult(
             requests: requests, log: log, endTime: now, events: events, wallSeconds: wall,
-            replicaStats: replicas.map { ReplicaStats(state: $0.state) })
+            replicaStats: replicas.map { ReplicaStats(state: $0.state) }, inSystemSeconds: inSystemSeconds)
     }
 }
 
@@ -123,4 +140,6 @@ public struct SimulationResult: Sendable {
     public var events: Int
     public var wallSeconds: Double
     public var replicaStats: [ReplicaStats]
+    /// Integral over time of the number of requests issued and not yet completed (request-seconds).
+    public var inSystemSeconds: Double
 }

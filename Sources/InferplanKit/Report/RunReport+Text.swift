@@ -8,6 +8,11 @@ extension RunReport {
         var load = "  workload    \(benchmark) \(workloadScenario): \(Format.grouped(issuedSamples)) samples"
         if let qps { load += " at \(Format.grouped(qps, decimals: 2)) queries/s" }
         lines.append(load + ", seed \(seed)")
+        lines.append("  serving     \(scheduler) batching, \(kvPolicy) KV cache, \(router) router")
+        if let maxQPS, let search {
+            lines.append("")
+            lines.append("  max rate    \(Format.grouped(maxQPS, decimals: 2)) queries/s meets the p99 limits (\(Format.grouped(search.failingQPS, decimals: 2)) does not; \(search.probes.count) probes, tolerance \(Format.percent(search.tolerance, decimals: 1)))")
+        }
         lines.append("")
         lines.append("  throughput  \(Format.grouped(outputTokensPerS)) output tokens/s   (\(Format.grouped(outputTokensPerSPerGPU)) per GPU)")
         lines.append("  completed   \(Format.grouped(completedSamples)) of \(Format.grouped(issuedSamples)) samples, \(Format.grouped(outputTokens)) output tokens in \(Format.grouped(simulatedS, decimals: 2)) s simulated")
@@ -21,8 +26,15 @@ extension RunReport {
             lines.append("  limits      p99 TTFT <= \(Format.grouped(latencyLimits.ttftP99Ms, decimals: 0)) ms, p99 TPOT <= \(Format.grouped(latencyLimits.tpotP99Ms, decimals: 0)) ms: \(latencyLimitsMet ? "met" : "NOT met")")
         }
         lines.append("")
-        lines.append("  batch       \(Format.grouped(meanBatchSeqs)) sequences per step (mean)")
+        lines.append("  batch       \(Format.grouped(meanBatchSeqs)) sequences per step (mean); \(Format.grouped(preemptions)) preemptions")
         lines.append("  memory      weights \(Format.fixed(weightsGBPerGPU, 1)) GB per GPU; KV cache \(Format.grouped(kvCapacityTokensPerReplica)) tokens per replica, peak \(Format.percent(kvPeakFraction))")
+        if let repeatSummary {
+            lines.append("")
+            lines.append("  over \(repeatSummary.runs) seeds (\(repeatSummary.seeds.map(String.init).joined(separator: ", "))): mean [95% interval]")
+            for (name, estimate) in repeatSummary.figures {
+                lines.append("    \(Format.pad(name, 28, right: false)) \(Format.grouped(estimate.mean, decimals: 1)) [\(Format.grouped(estimate.ci95Low, decimals: 1)), \(Format.grouped(estimate.ci95High, decimals: 1))]")
+            }
+        }
         var engine = "  engine      \(Format.grouped(events)) events"
         if let wallS { engine += " in \(Format.fixed(wallS, 3)) s wall" }
         lines.append(engine)

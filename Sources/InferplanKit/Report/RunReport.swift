@@ -24,6 +24,9 @@ public struct RunReport: Sendable, Encodable {
     public var replicas: Int
     public var benchmark: String
     public var workloadScenario: String
+    public var scheduler: String
+    public var kvPolicy: String
+    public var router: String
     public var seed: UInt64
     public var qps: Double?
     public var issuedSamples: Int
@@ -36,6 +39,10 @@ public struct RunReport: Sendable, Encodable {
     public var tpotMs: LatencySummary
     public var latencyLimits: Limits?
     public var latencyLimitsMet: Bool?
+    public var maxQPS: Double?
+    public var search: SearchSummary?
+    public var repeatSummary: RepeatSummary?
+    public var preemptions: Int
     public var meanBatchSeqs: Double
     public var kvPeakFraction: Double
     public var kvCapacityTokensPerReplica: Int
@@ -50,6 +57,7 @@ public struct RunReport: Sendable, Encodable {
         case scenario, file, model, gpu, weights, gpus, nodes, replicas, benchmark, seed, qps, events
         case modelName = "model_name", gpuName = "gpu_name", kvCache = "kv_cache"
         case tensorParallel = "tensor_parallel", workloadScenario = "workload_scenario"
+        case scheduler, kvPolicy = "kv_policy", router, maxQPS = "max_qps", search, repeatSummary = "repeat", preemptions
         case issuedSamples = "issued_samples", completedSamples = "completed_samples"
         case inputTokens = "input_tokens", outputTokens = "output_tokens"
         case outputTokensPerS = "output_tokens_per_s", outputTokensPerSPerGPU = "output_tokens_per_s_per_gpu"
@@ -57,6 +65,24 @@ public struct RunReport: Sendable, Encodable {
         case meanBatchSeqs = "mean_batch_seqs", kvPeakFraction = "kv_peak_fraction"
         case kvCapacityTokensPerReplica = "kv_capacity_tokens_per_replica", weightsGBPerGPU = "weights_gb_per_gpu"
         case simulatedS = "simulated_s", wallS = "wall_s"
+    }
+
+    /// The max-rate search behind `max_qps`: its tolerance and every rate it tried.
+    public struct SearchSummary: Sendable, Encodable {
+        public var tolerance: Double
+        public var failingQPS: Double
+        public var probes: [MaxRateSearch.Probe]
+        enum CodingKeys: String, CodingKey { case tolerance, failingQPS = "failing_qps", probes }
+    }
+
+    public init(scenario: Scenario, outcome: RunOutcome, repeatSummary: RepeatSummary? = nil, includeWallTime: Bool = true) {
+        self.init(scenario: scenario, deployment: outcome.deployment, metrics: outcome.metrics, includeWallTime: includeWallTime)
+        qps = outcome.qps
+        if let search = outcome.search {
+            maxQPS = search.maxQPS
+            self.search = SearchSummary(tolerance: search.tolerance, failingQPS: search.failingQPS, probes: search.probes)
+        }
+        self.repeatSummary = repeatSummary
     }
 
     public init(scenario: Scenario, deployment: Deployment, metrics: RunMetrics, includeWallTime: Bool = true) {
@@ -74,8 +100,12 @@ public struct RunReport: Sendable, Encodable {
         replicas = deployment.replicas
         benchmark = scenario.workload.benchmark
         workloadScenario = scenario.workload.scenario.rawValue
+        scheduler = deployment.serving.scheduler.rawValue
+        kvPolicy = deployment.serving.kvPolicy.rawValue
+        router = deployment.serving.router.rawValue
+        preemptions = metrics.preemptions
         seed = scenario.workload.seed
-        qps = scenario.workload.scenario == .server ? scenario.workload.qps : nil
+        qps = scenario.workload.scenario.isRateDriven ? scenario.workload.qps : nil
         issuedSamples = metrics.issuedSamples
         completedSamples = metrics.completedSamples
         inputTokens = metrics.inputTokens

@@ -115,6 +115,7 @@ public final class Replica {
     }
 
     private func complete(_ id: Int, at now: Double, log: inout RequestLog) {
+        precondition(log.completion[id].isNaN, "request \(id) completed twice")
         log.completion[id] = now
         log.completed += 1
         completed.append(id)

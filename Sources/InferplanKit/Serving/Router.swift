@@ -14,21 +14,47 @@ public struct RoundRobinRouter: Router {
     }
 }
 
-/// The replica with the fewest requests queued or running (lowest index on ties). O(replicas).
-public struct LeastOutstandingRouter: Router {
-    public init() {}
+/// The replica with the least load by `load`; ties go round the replicas in turn, so an idle
+/// cluster is still used evenly. O(replicas).
+struct LeastLoadChooser {
+    private var start = 0
 
-    public func choose(among replicas: [Replica]) -> Replica {
-        replicas.min { $0.state.outstanding < $1.state.outstanding } ?? replicas[0]
+    mutating func choose<Load: Comparable>(among replicas: [Replica], load: (Replica) -> Load) -> Replica {
+        defer { start = (start + 1) % replicas.count }
+        var best = replicas[start % replicas.count]
+        var bestLoad = load(best)
+        for offset in 1..<max(1, replicas.count) {
+            let candidate = replicas[(start + offset) % replicas.count]
+            let candidateLoad = load(candidate)
+            if candidateLoad < bestLoad { best = candidate; bestLoad = candidateLoad }
+        }
+        return best
     }
 }
 
-/// The replica whose KV cache is least full, counting queued requests as load on ties. O(replicas).
-public struct LeastKVLoadRouter: Router {
+/// The replica with the fewest requests queued or running.
+public struct LeastOutstandingRouter: Router {
+    private var chooser = LeastLoadChooser()
     public init() {}
 
-    public func choose(among replicas: [Replica]) -> Replica {
-        replicas.min { ($0.state.kvLoad, $0.state.outstanding) < ($1.state.kvLoad, $1.state.outstanding) } ?? replicas[0]
+    public mutating func choose(among replicas: [Replica]) -> Replica {
+        chooser.choose(among: replicas) { $0.state.outstanding }
+    }
+}
+
+/// The replica whose KV cache is least full (queued requests count as load on ties).
+public struct LeastKVLoadRouter: Router {
+    private var chooser = LeastLoadChooser()
+    public init() {}
+
+    public mutating func choose(among replicas: [Replica]) -> Replica {
+        chooser.choose(among: replicas) { KVLoad(fraction: $0.state.kvLoad, queued: $0.state.outstanding) }
+    }
+
+    struct KVLoad: Comparable {
+        var fraction: Double
+        var queued: Int
+        static func < (a: KVLoad, b: KVLoad) -> Bool { (a.fraction, a.queued) < (b.fraction, b.queued) }
     }
 }
 

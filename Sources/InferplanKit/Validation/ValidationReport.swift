@@ -5,6 +5,8 @@ public struct ValidationRow: Sendable {
     public var result: PublishedResult
     public var predicted: Double?
     public var tensorParallelUsed: Int?
+    /// Server and Interactive: the highest Poisson rate meeting the p99 limits.
+    public var maxQPS: Double?
     /// True when the row did not disclose tensor parallelism and the best-fitting one was chosen.
     public var tensorParallelChosen = false
     public var skipped: String?
@@ -25,8 +27,11 @@ public struct ValidationReport: Sendable, Encodable {
     public var header: [String]
     public var rows: [ValidationRow]
 
-    public var medianAbsoluteErrorPercent: Double? {
-        let errors = rows.compactMap { $0.errorPercent.map(abs) }.sorted()
+    public var medianAbsoluteErrorPercent: Double? { medianAbsoluteErrorPercent(scenario: nil) }
+
+    /// Median absolute error over the predicted rows (of one scenario, if given).
+    public func medianAbsoluteErrorPercent(scenario: String?) -> Double? {
+        let errors = rows.filter { scenario == nil || $0.result.scenario == scenario }.compactMap { $0.errorPercent.map(abs) }.sorted()
         guard !errors.isEmpty else { return nil }
         let mid = errors.count / 2
         return errors.count % 2 == 1 ? errors[mid] : (errors[mid - 1] + errors[mid]) / 2
@@ -55,9 +60,14 @@ public struct ValidationReport: Sendable, Encodable {
             try object.encodeIfPresent(row.result.tokensPerSecond, forKey: Key("published_tokens_per_s"))
             try object.encodeIfPresent(row.errorPercent.map(round2), forKey: Key("error_pct"))
             try object.encodeIfPresent(row.tensorParallelUsed, forKey: Key("tensor_parallel_used"))
+            try object.encodeIfPresent(row.maxQPS.map(round2), forKey: Key("predicted_max_qps"))
             try object.encode(row.tensorParallelChosen, forKey: Key("tensor_parallel_chosen"))
         }
         try root.encodeIfPresent(medianAbsoluteErrorPercent.map(round2), forKey: Key("median_abs_error_pct"))
+        var byScenario = root.nestedContainer(keyedBy: Key.self, forKey: Key("median_abs_error_pct_by_scenario"))
+        for scenario in ["offline", "server", "interactive"] {
+            try byScenario.encodeIfPresent(medianAbsoluteErrorPercent(scenario: scenario).map(round2), forKey: Key(scenario))
+        }
         try root.encode(rows.filter { $0.errorPercent != nil }.count, forKey: Key("predicted_rows"))
         try root.encode(rows.filter { $0.skipped != nil }.count, forKey: Key("skipped_rows"))
     }
@@ -84,6 +94,10 @@ public struct ValidationReport: Sendable, Encodable {
         let predicted = rows.filter { $0.errorPercent != nil }.count
         let median = medianAbsoluteErrorPercent.map { String(format: "%.1f%%", $0) } ?? "n/a"
         lines.append("median absolute error \(median) over \(predicted) predicted rows; \(rows.count - predicted) skipped")
+        let perScenario = ["offline", "server", "interactive"].compactMap { (scenario: String) -> String? in
+            medianAbsoluteErrorPercent(scenario: scenario).map { "\(scenario) \(String(format: "%.1f%%", $0))" }
+        }
+        if !perScenario.isEmpty { lines.append("by scenario: " + perScenario.joined(separator: ", ")) }
         return lines.joined(separator: "\n") + "\n"
     }
 }
