@@ -111,3 +111,26 @@ import Testing
         #expect(e.problem.contains("exceed llama2-70b's context of 4096"))
     }
 }
+
+@Suite struct LengthDistributionYAMLTests {
+    @Test func histogramFromYAML() throws {
+        let scenario = try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [
+            Override(parsing: "workload.input_tokens={distribution: histogram, bins: [[1, 100, 1], [101, 1000, 3]]}"),
+        ])
+        guard case .histogram(let bins) = scenario.workload.input.shape else {
+            Issue.record("expected a histogram")
+            return
+        }
+        #expect(bins == [.init(low: 1, high: 100, weight: 1), .init(low: 101, high: 1000, weight: 3)])
+    }
+
+    @Test func badBinsAreRefused() throws {
+        for bad in ["[[1, 100]]", "[[100, 1, 1]]", "[[1, 100, 0]]", "[]"] {
+            #expect(throws: InputError.self, "\(bad)") {
+                try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [
+                    Override(parsing: "workload.input_tokens={distribution: histogram, bins: \(bad)}"),
+                ])
+            }
+        }
+    }
+}

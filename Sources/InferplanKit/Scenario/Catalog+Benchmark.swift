@@ -31,15 +31,15 @@ extension Catalog {
                              tpotP99: try m.required("tpot_p99_ms").double(in: 0.001...1e9, unit: "ms") / 1000)
     }
 
-    static let lengthHint = "a whole number, or {distribution: fixed | uniform | lognormal | normal, ...}"
+    static let lengthHint = "a whole number, or {distribution: fixed | uniform | lognormal | normal | histogram, ...}"
 
     /// A token-length distribution: a whole number (fixed), or a mapping naming the distribution.
     public static func lengthDistribution(_ value: YAMLValue) throws -> LengthDistribution {
         if case .scalar = value.node {
             return LengthDistribution(.fixed(try value.int(in: 1...100_000_000)))
         }
-        let map = try value.mapping(allowed: ["distribution", "value", "low", "high", "mean", "sigma", "sd", "min", "max"])
-        let kind = try map.required("distribution", hint: "fixed | uniform | lognormal | normal").string()
+        let map = try value.mapping(allowed: ["distribution", "value", "low", "high", "mean", "sigma", "sd", "min", "max", "bins"])
+        let kind = try map.required("distribution", hint: "fixed | uniform | lognormal | normal | histogram").string()
         let minimum = try map.optional("min")?.int(in: 1...100_000_000) ?? 1
         let maximumValue = map.optional("max")
         let maximum = try maximumValue?.int(in: minimum...100_000_000) ?? 100_000_000
@@ -56,8 +56,24 @@ extension Catalog {
         case "normal":
             shape = .normal(mean: try map.required("mean").double(in: 1...1e8, unit: "tokens"),
                             sd: try map.required("sd").double(in: 0...1e8))
+        case "histogram":
+            let binsValue = try map.required("bins", hint: "[[low, high, weight], ...], e.g. [[1, 128, 0.3], [129, 1024, 0.7]]")
+            var bins: [LengthDistribution.Bin] = []
+            for item in try binsValue.sequence() {
+                let parts = try item.sequence()
+                guard parts.count == 3 else {
+                    throw item.error("a bin needs three numbers, found \(parts.count)", valid: "[low, high, weight], e.g. [1, 128, 0.3]")
+                }
+                let low = try parts[0].int(in: 1...100_000_000)
+                let high = try parts[1].int(in: low...100_000_000)
+                bins.append(.init(low: low, high: high, weight: try parts[2].double(in: 0...1e12)))
+            }
+            guard !bins.isEmpty, bins.contains(where: { $0.weight > 0 }) else {
+                throw binsValue.error("the histogram has no bin with a positive weight", valid: "at least one [low, high, weight] with weight > 0")
+            }
+            shape = .histogram(bins)
         default:
-            throw try map.required("distribution").error("unknown distribution '\(kind)'", valid: "fixed | uniform | lognormal | normal")
+            throw try map.required("distribution").error("unknown distribution '\(kind)'", valid: "fixed | uniform | lognormal | normal | histogram")
         }
         return LengthDistribution(shape, min: minimum, max: maximum)
     }
