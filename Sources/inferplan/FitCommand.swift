@@ -20,8 +20,17 @@ struct FitCommand: ParsableCommand {
     @Option(name: .customLong("profile"), help: "Fit only this efficiency profile (repeatable).")
     var profiles: [String] = []
 
+    @Option(name: .long, help: "Fit with this overlap exponent instead of each profile's (e.g. 2, or inf).")
+    var overlapExponent: Double?
+
+    @Option(name: .long, help: "Fit with this GEMM half-efficiency token count instead of each profile's.")
+    var gemmHalfEfficiencyTokens: Double?
+
     func run() throws {
-        let results = try EfficiencyFit().fit(CSVTable(path: csv), profiles: profiles.isEmpty ? nil : Set(profiles))
+        var validator = Validator()
+        validator.overlapExponentOverride = overlapExponent
+        validator.gemmHalfEfficiencyTokensOverride = gemmHalfEfficiencyTokens
+        let results = try EfficiencyFit(validator: validator).fit(CSVTable(path: csv), profiles: profiles.isEmpty ? nil : Set(profiles))
         print(EfficiencyFit.text(results), terminator: "")
     }
 }

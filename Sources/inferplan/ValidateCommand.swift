@@ -17,11 +17,30 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "A CSV of published results.")
     var csv: String
 
+    @Option(name: .long, help: "Compute efficiency to use for an efficiency profile, as profile=value (repeatable; for what-ifs and fitting).")
+    var computeEfficiency: [String] = []
+
+    @Option(name: .long, help: "Overlap exponent to use for every profile (e.g. 2, or inf).")
+    var overlapExponent: Double?
+
+    @Option(name: .long, help: "GEMM half-efficiency tokens to use for every profile (0 turns the ramp off).")
+    var gemmHalfEfficiencyTokens: Double?
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let table = try CSVTable(path: csv)
-        let report = try Validator().validate(table)
+        var validator = Validator()
+        validator.overlapExponentOverride = overlapExponent
+        validator.gemmHalfEfficiencyTokensOverride = gemmHalfEfficiencyTokens
+        for item in computeEfficiency {
+            let parts = item.split(separator: "=")
+            guard parts.count == 2, let value = Double(parts[1]), value > 0, value <= 1 else {
+                throw ValidationError("--compute-efficiency takes profile=value with a value in (0, 1], e.g. nvidia-hopper-trtllm=0.6")
+            }
+            validator.computeEfficiencyOverrides[String(parts[0])] = value
+        }
+        let report = try validator.validate(table)
         try output.write(output.format == .json ? try ReportJSON.encode(report) : report.text())
     }
 }

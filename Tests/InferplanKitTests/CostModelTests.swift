@@ -36,12 +36,42 @@ import Testing
         var work = StepWork()
         work.addPrefillChunk(4096, afterPrefix: 0, completesPrompt: true)
         let costs = step.operatorCosts(for: work)
-        // The linear layers at 4,096 tokens: 2 x 4096 x 80 x 855,638,016 FLOPs at 1979 TFLOP/s x the fitted efficiency.
+        // The linear layers at 4,096 tokens: 2 x 4096 x 80 x 855,638,016 FLOPs at 1979 TFLOP/s x the fitted
+        // efficiency x the GEMM ramp 4096 / (4096 + M_half).
         let linear = costs.filter { ["qkv_projection", "o_projection", "dense_ffn"].contains($0.name) }
         let seconds = linear.reduce(0) { $0 + $1.seconds }
-        let expected = 2 * 4096 * 80 * (150_994_944.0 + 704_643_072.0) / (1979e12 * gpu.efficiency.compute)
+        let ramp = 4096 / (4096 + gpu.efficiency.gemmHalfEfficiencyTokens)
+        let expected = 2 * 4096 * 80 * (150_994_944.0 + 704_643_072.0) / (1979e12 * gpu.efficiency.compute * ramp)
         #expect(abs(seconds - expected) / expected < 1e-9)
         #expect(linear.allSatisfy { !$0.isMemoryBound })
+    }
+
+    @Test func gemmRampHalvesEfficiencyAtItsTokenCount() {
+        var gpu = Fixtures.roundGPU
+        gpu.efficiency.gemmHalfEfficiencyTokens = 128
+        let roofline = Roofline(gpu: gpu)
+        #expect(roofline.gemmRamp(tokens: 128) == 0.5)
+        #expect(abs(roofline.gemmRamp(tokens: 3 * 128) - 0.75) < 1e-15)
+        // A GPU of a tensor-parallel pair does half the rows' work: its ramp is taken at M / 2.
+        let one = StepTimeModel(model: Fixtures.tinyModel, gpu: gpu, precision: .init(weights: .bf16, kvCache: .bf16), tensorParallel: 1)
+        let two = StepTimeModel(model: Fixtures.tinyModel, gpu: gpu, precision: .init(weights: .bf16, kvCache: .bf16), tensorParallel: 2)
+        var work = StepWork()
+        work.addPrefillChunk(256, afterPrefix: 0, completesPrompt: true)
+        let ffnOne = one.operatorCosts(for: work).first { $0.name == "dense_ffn" }!
+        let ffnTwo = two.operatorCosts(for: work).first { $0.name == "dense_ffn" }!
+        // Compute-bound both: FLOPs / (100 TF x ramp): 256 rows -> 2/3; 128 rows per GPU -> 1/2.
+        let flops = 2 * 256 * 3 * 1024 * 4096.0 * 2
+        #expect(abs(ffnOne.seconds - flops / (100e12 * 2.0 / 3.0)) / ffnOne.seconds < 1e-12)
+        #expect(abs(ffnTwo.seconds - flops / 2 / (100e12 * 0.5)) / ffnTwo.seconds < 1e-12)
+    }
+
+    @Test func softRooflineAtTheRidge() {
+        var gpu = Fixtures.roundGPU
+        gpu.efficiency.overlapExponent = 2
+        // 1 TFLOP at 100 TF/s BF16 = 10 ms, 10 GB at 1 TB/s = 10 ms: sqrt(2) x 10 ms with p = 2.
+        let (seconds, _) = Roofline(gpu: gpu).time(flops: 1e12, bytes: 10e9, format: .bf16)
+        #expect(abs(seconds - 0.01 * 2.0.squareRoot()) < 1e-15)
+        #expect(Roofline(gpu: Fixtures.roundGPU).time(flops: 1e12, bytes: 10e9, format: .bf16).seconds == 0.01)
     }
 
     @Test func expertsTouchedClosedForm() {

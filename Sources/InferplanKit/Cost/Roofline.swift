@@ -1,3 +1,5 @@
+import Foundation
+
 /// The roofline: an operator takes as long as the slower of its arithmetic and its memory traffic.
 public struct OperatorCost: Sendable, Equatable {
     public var name: String
@@ -17,6 +19,10 @@ public struct Roofline: Sendable, Equatable {
     public var flops: [ComputeFormat: Double]
     /// Achievable bytes/s (datasheet bandwidth x bandwidth efficiency).
     public var bandwidth: Double
+    /// The stack's overlap exponent p (`EfficiencyProfile.overlapExponent`).
+    public var overlapExponent: Double
+    /// GEMM efficiency ramp (`EfficiencyProfile.gemmHalfEfficiencyTokens`).
+    public var halfEfficiencyTokens: Double
 
     public init(gpu: GPUSpec) {
         var flops: [ComputeFormat: Double] = [:]
@@ -25,14 +31,26 @@ public struct Roofline: Sendable, Equatable {
         }
         self.flops = flops
         self.bandwidth = gpu.memoryBandwidth * gpu.efficiency.bandwidth
+        self.overlapExponent = gpu.efficiency.overlapExponent
+        self.halfEfficiencyTokens = gpu.efficiency.gemmHalfEfficiencyTokens
+    }
+
+    /// The share of large-batch efficiency a GEMM over `tokens` rows reaches: M / (M + M_half).
+    @inline(__always)
+    public func gemmRamp(tokens: Double) -> Double {
+        halfEfficiencyTokens > 0 ? tokens / (tokens + halfEfficiencyTokens) : 1
     }
 
     /// Seconds for `flops` of arithmetic in `format` and `bytes` of HBM traffic, and whether the
-    /// memory side is the slower one.
+    /// memory side is the slower one: (t_c^p + t_m^p)^(1/p), the ideal max(t_c, t_m) when p is
+    /// infinite. Computed as the larger times (1 + (smaller/larger)^p)^(1/p) to stay finite.
     @inline(__always)
     public func time(flops: Double, bytes: Double, format: ComputeFormat) -> (seconds: Double, memoryBound: Bool) {
         let compute = flops / self.flops[format, default: 1]
         let memory = bytes / bandwidth
-        return (max(compute, memory), memory > compute)
+        let larger = max(compute, memory)
+        guard overlapExponent.isFinite, larger > 0 else { return (larger, memory > compute) }
+        let ratio = min(compute, memory) / larger
+        return (larger * pow(1 + pow(ratio, overlapExponent), 1 / overlapExponent), memory > compute)
     }
 }

@@ -74,8 +74,12 @@ public struct StepTimeModel: Sendable {
     ) {
         guard !work.isEmpty else { return }
         // Roofline one operator occurring in `count` layers with per-layer flops and bytes.
-        func op(_ name: StaticString, _ count: Double, flops: Double, bytes: Double, _ format: ComputeFormat) {
-            let (seconds, memoryBound) = roofline.time(flops: flops, bytes: bytes, format: format)
+        // `rows`: the GEMM's token dimension, for the efficiency ramp (nil: not a weight GEMM). A
+        // tensor-parallel GPU does 1/tp of the GEMM's work, so the ramp sees its share of the rows:
+        // splitting N over more GPUs does not make small-M matrix work more efficient per GPU.
+        func op(_ name: StaticString, _ count: Double, flops: Double, bytes: Double, _ format: ComputeFormat, rows: Double? = nil) {
+            let ramp = rows.map { roofline.gemmRamp(tokens: $0 / tp) } ?? 1
+            let (seconds, memoryBound) = roofline.time(flops: flops / ramp, bytes: bytes, format: format)
             visit(name, flops * count, bytes * count, format, seconds * count, memoryBound)
         }
         let t = Double(work.tokens)
@@ -86,7 +90,7 @@ public struct StepTimeModel: Sendable {
         op("qkv_projection", layers,
            flops: 2 * t * qkvParameters / tp,
            bytes: weights.qkvBytesPerLayer / tp + t * (h + Double(model.qkvWidth) / tp) * Self.activationBytes,
-           attentionProjectionFormat)
+           attentionProjectionFormat, rows: t)
 
         // Attention over the KV cache. Decode tokens attend to their whole cache plus themselves;
         // prefill chunks as counted in `StepWork`. Heads are split over the tensor-parallel group,
@@ -116,17 +120,19 @@ public struct StepTimeModel: Sendable {
         op("o_projection", layers,
            flops: 2 * t * width * h / tp,
            bytes: weights.outputBytesPerLayer / tp + t * (width / tp + h) * Self.activationBytes,
-           attentionProjectionFormat)
+           attentionProjectionFormat, rows: t)
 
         if model.denseFFNLayers > 0 {
             op("dense_ffn", Double(model.denseFFNLayers),
                flops: 2 * t * model.denseFFNParametersPerLayer / tp,
                bytes: weights.denseFFNBytesPerLayer / tp + t * (2 * h + 3 * Double(model.ffn) / tp) * Self.activationBytes,
-               mlpFormat)
+               mlpFormat, rows: t)
         }
         if let moe = model.moe {
             let (flops, bytes) = expertWork(tokens: t, moe: moe)
-            op("experts", Double(model.moeLayers), flops: flops, bytes: bytes, expertFormat)
+            // Each touched expert's GEMM sees about t x k / touched tokens.
+            let touched = max(1, Self.expectedExpertsTouched(experts: moe.experts, active: moe.active, tokens: t))
+            op("experts", Double(model.moeLayers), flops: flops, bytes: bytes, expertFormat, rows: t * Double(moe.active) / touched)
         }
 
         // LM head: only for tokens that are sampled.
@@ -135,7 +141,7 @@ public struct StepTimeModel: Sendable {
             let vocab = Double(model.vocab)
             op("lm_head", 1,
                flops: 2 * sampled * vocab * h / tp,
-               bytes: weights.lmHeadBytes / tp + sampled * (h + vocab / tp) * Self.activationBytes, .bf16)
+               bytes: weights.lmHeadBytes / tp + sampled * (h + vocab / tp) * Self.activationBytes, .bf16, rows: sampled)
         }
 
         // Tensor parallelism: an all-reduce of the hidden state after attention and after the FFN.

@@ -14,16 +14,27 @@ public struct EfficiencyProfile: Sendable, Equatable {
     public var activationReserveBytes: Double
     /// Fraction of the memory left after weights and reserve that the runtime gives the KV cache.
     public var kvMemoryFraction: Double
+    /// How well an operator overlaps its memory traffic with its arithmetic: its time is
+    /// (t_compute^p + t_memory^p)^(1/p). Infinity is the ideal roofline, max(t_compute, t_memory);
+    /// 2 makes an operator at the ridge point take sqrt(2) times the larger of the two.
+    public var overlapExponent: Double
+    /// Tokens at which a GEMM reaches half its large-batch efficiency: matrix units lose efficiency
+    /// on short token dimensions (tile and wave quantisation), as efficiency x M / (M + this).
+    /// 0 turns the ramp off.
+    public var gemmHalfEfficiencyTokens: Double
     public var provenance: String
 
     public init(id: String, compute: Double, bandwidth: Double, stepOverhead: Double,
-                activationReserveBytes: Double, kvMemoryFraction: Double, provenance: String) {
+                activationReserveBytes: Double, kvMemoryFraction: Double, overlapExponent: Double = .infinity,
+                gemmHalfEfficiencyTokens: Double = 0, provenance: String) {
         self.id = id
         self.compute = compute
         self.bandwidth = bandwidth
         self.stepOverhead = stepOverhead
         self.activationReserveBytes = activationReserveBytes
         self.kvMemoryFraction = kvMemoryFraction
+        self.overlapExponent = overlapExponent
+        self.gemmHalfEfficiencyTokens = gemmHalfEfficiencyTokens
         self.provenance = provenance
     }
 }

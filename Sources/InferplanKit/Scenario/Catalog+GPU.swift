@@ -61,7 +61,7 @@ extension Catalog {
 
     public func efficiency(_ document: YAMLValue) throws -> EfficiencyProfile {
         let map = try document.mapping(allowed: ["id", "compute_efficiency", "bandwidth_efficiency", "step_overhead_ms",
-                                                 "activation_reserve_gb", "kv_memory_fraction", "provenance", "fit"])
+                                                 "activation_reserve_gb", "kv_memory_fraction", "overlap_exponent", "gemm_half_efficiency_tokens", "provenance", "fit"])
         return EfficiencyProfile(
             id: try map.optional("id")?.string() ?? "inline",
             compute: try map.required("compute_efficiency").double(in: 0.001...1),
@@ -69,6 +69,8 @@ extension Catalog {
             stepOverhead: try map.required("step_overhead_ms").double(in: 0...10_000, unit: "ms") / 1000,
             activationReserveBytes: try map.required("activation_reserve_gb").double(in: 0...100_000, unit: "GB") * 1e9,
             kvMemoryFraction: try map.required("kv_memory_fraction").double(in: 0.01...1),
+            overlapExponent: try map.optional("overlap_exponent").map { try $0.double(in: 1...1000) } ?? .infinity,
+            gemmHalfEfficiencyTokens: try map.optional("gemm_half_efficiency_tokens").map { try $0.double(in: 0...1e6) } ?? 0,
             provenance: try map.required("provenance", hint: "how the values were obtained").string())
     }
 }

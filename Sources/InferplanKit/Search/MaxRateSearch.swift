@@ -97,9 +97,11 @@ public struct MaxRateSearch {
         return Result(maxQPS: low, metrics: passing!.metrics, failingQPS: high, probes: probes, tolerance: tolerance)
     }
 
+    func capacityEstimate() -> Double { Self.capacityEstimate(deployment: deployment, workload: workload) }
+
     /// Queries per second the deployment completes when saturated: a short Offline run's tokens/s
     /// over its mean output length.
-    func capacityEstimate() -> Double {
+    static func capacityEstimate(deployment: Deployment, workload: Workload) -> Double {
         var offline = workload
         offline.scenario = .offline
         offline.trace = nil

@@ -14,6 +14,10 @@ public struct Validator {
     public var maxBatchTokens = 8192
     /// Compute efficiency to use instead of the catalog's, by efficiency-profile id (for fitting).
     public var computeEfficiencyOverrides: [String: Double] = [:]
+    /// Overlap exponent to use instead of every profile's (for choosing it).
+    public var overlapExponentOverride: Double?
+    /// GEMM half-efficiency tokens to use instead of every profile's (for choosing it).
+    public var gemmHalfEfficiencyTokensOverride: Double?
 
     public init(catalog: Catalog = .bundled) {
         self.catalog = catalog
@@ -90,6 +94,12 @@ public struct Validator {
         var scenario = try Scenario(document: document, baseDirectory: ".", catalog: catalog)
         if let compute = computeEfficiencyOverrides[scenario.gpu.efficiency.id] {
             scenario.gpu.efficiency.compute = compute
+        }
+        if let exponent = overlapExponentOverride {
+            scenario.gpu.efficiency.overlapExponent = exponent
+        }
+        if let tokens = gemmHalfEfficiencyTokensOverride {
+            scenario.gpu.efficiency.gemmHalfEfficiencyTokens = tokens
         }
         return scenario
     }
