@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Installs what is missing (GSL), then runs the whole test suite.
+# Installs what is missing (GSL), runs the whole test suite, then the CI gate: the small sweep in
+# Scenarios/sweeps/ checked against its committed baseline (a change that moves predictions must
+# update Scenarios/sweeps/ci-baseline.csv knowingly).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 swift test "$@"
+gate="$(mktemp -d)"
+trap 'rm -rf "$gate"' EXIT
+.build/debug/inferplan sweep Scenarios/sweeps/ci.yaml --output "$gate/ci" --check Scenarios/sweeps/ci-baseline.csv --tolerance 2%

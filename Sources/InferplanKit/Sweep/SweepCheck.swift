@@ -1,0 +1,120 @@
+import Foundation
+
+/// Compares a sweep's results with a committed baseline CSV: a CI gate that makes a change which
+/// moves predictions update the baseline knowingly.
+public struct SweepCheck: Sendable {
+    public struct Finding: Sendable, Equatable, CustomStringConvertible {
+        public enum Kind: String, Sendable { case moved, added, missing, changedValidity = "changed validity" }
+        public var kind: Kind
+        public var point: String
+        public var detail: String
+        public var description: String { "\(kind.rawValue): \(point)\(detail.isEmpty ? "" : ": " + detail)" }
+    }
+
+    /// Figures compared, when present in both.
+    public static let checkedFigures = ["output_tokens_per_s", "max_qps"]
+
+    public var findings: [Finding]
+    public var compared: Int
+
+    /// Rows are matched by their axis values; `tolerance` is relative (0.02 = 2%).
+    public init(results: CSVTable, baseline: CSVTable, axes: [String], tolerance: Double) throws {
+        for column in axes where !baseline.header.contains(column) {
+            throw InputError(location: "\(baseline.file):1", keyPath: column, problem: "the baseline has no column '\(column)'",
+                             valid: "a baseline written by this sweep (its results.csv)")
+        }
+        func key(_ row: CSVTable.Row) -> String { axes.map { "\($0)=\(row.fields[$0] ?? "")" }.joined(separator: ", ") }
+        var base: [String: CSVTable.Row] = [:]
+        for row in baseline.rows { base[key(row)] = row }
+        var findings: [Finding] = []
+        var seen = Set<String>()
+        var compared = 0
+        for row in results.rows {
+            let name = key(row)
+            seen.insert(name)
+            guard let old = base[name] else {
+                findings.append(Finding(kind: .added, point: name, detail: "not in the baseline"))
+                continue
+            }
+            let wasValid = (old.fields["error"] ?? "").isEmpty, isValid = (row.fields["error"] ?? "").isEmpty
+            guard wasValid == isValid else {
+                findings.append(Finding(kind: .changedValidity, point: name,
+                                        detail: isValid ? "now runs (the baseline had an error)" : "now fails: \(row.fields["error"] ?? "")"))
+                continue
+            }
+            compared += 1
+            for figure in Self.checkedFigures {
+                guard let now = Double(row.fields[figure] ?? ""), let then = Double(old.fields[figure] ?? "") else { continue }
+                let change = then == 0 ? (now == 0 ? 0 : .infinity) : (now - then) / abs(then)
+                if abs(change) > tolerance {
+                    findings.append(Finding(kind: .moved, point: name,
+                                            detail: String(format: "%@ %@ -> %@ (%+.2f%%, tolerance %.2f%%)", figure,
+                                                           SweepRow.format(then), SweepRow.format(now), change * 100, tolerance * 100)))
+                }
+            }
+        }
+        for row in baseline.rows where !seen.contains(key(row)) {
+            findings.append(Finding(kind: .missing, point: key(row), detail: "in the baseline, not in the results"))
+        }
+        self.findings = findings
+        self.compared = compared
+    }
+
+    public var passed: Bool { findings.isEmpty }
+}
+
+/// Joins the shard outputs of one sweep into a single results folder.
+public enum SweepMerge {
+    public static func merge(directories: [String], into output: String) throws -> Int {
+        var rows: [Int: SweepRow] = [:]
+        var identity: (name: String, fingerprint: String, points: Int, axes: [String])?
+        var shards = Set<String>()
+        let manager = FileManager.default
+        for directory in directories {
+            let files = ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".manifest.json") }.sorted()
+            guard !files.isEmpty else {
+                throw InputError(location: directory, keyPath: "", problem: "no sweep results here", valid: "folders written by `inferplan sweep --output`")
+            }
+            for file in files {
+                let path = (directory as NSString).appendingPathComponent(file)
+                guard let data = manager.contents(atPath: path),
+                      let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                      let name = manifest["sweep"] as? String, let fingerprint = manifest["fingerprint"] as? String,
+                      let points = manifest["points"] as? Int, let axes = manifest["axes"] as? [String],
+                      let shard = manifest["shard"] as? String else {
+                    throw InputError(location: path, keyPath: "", problem: "not a sweep manifest")
+                }
+                if let identity, identity.fingerprint != fingerprint {
+                    throw InputError(location: path, keyPath: "", problem: "results of a different sweep than \(identity.name)",
+                                     valid: "the shards of one sweep, run from the same sweep file and base scenario")
+                }
+                identity = (name, fingerprint, points, axes)
+                shards.insert(shard)
+                let journal = path.replacingOccurrences(of: ".manifest.json", with: ".jsonl")
+                let text = String(decoding: manager.contents(atPath: journal) ?? Data(), as: UTF8.self)
+                for (number, line) in text.split(separator: "\n").enumerated() {
+                    guard let row = SweepRow.parse(jsonLine: line, axes: axes) else {
+                        throw InputError(location: "\(journal):\(number + 1)", keyPath: "", problem: "not a result line")
+                    }
+                    rows[row.point] = row
+                }
+            }
+        }
+        guard let identity else { throw InputError(location: "merge", keyPath: "", problem: "nothing to merge") }
+        let target = (output as NSString).appendingPathComponent("results.manifest.json")
+        if manager.fileExists(atPath: target) {
+            throw InputError(location: "--output \(output)", keyPath: "", problem: "the folder already holds sweep results",
+                             valid: "an empty or new folder (nothing there is overwritten)")
+        }
+        try? manager.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let sorted = rows.values.sorted { $0.point < $1.point }
+        let manifest = SweepResults.manifest(name: identity.name, fingerprint: identity.fingerprint, points: identity.points,
+                                             axes: identity.axes, shard: .whole)
+        try Data(manifest.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
+        try Data(sorted.map { $0.jsonLine(axes: identity.axes) + "\n" }.joined().utf8)
+            .write(to: URL(fileURLWithPath: (output as NSString).appendingPathComponent("results.jsonl")), options: .atomic)
+        let csv = ([SweepRow.csvHeader(axes: identity.axes)] + sorted.map(\.csvLine)).joined(separator: "\n") + "\n"
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: (output as NSString).appendingPathComponent("results.csv")), options: .atomic)
+        return sorted.count
+    }
+}
