@@ -3,13 +3,13 @@ import Foundation
 import InferplanKit
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, html
 }
 
 /// Writes a report to stdout or to `--output`, never replacing a file the user did not ask to
 /// replace: an existing file needs `--force`.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Report format: text or json.")
+    @Option(name: .long, help: "Report format: text, json, or html (a self-contained page; run only).")
     var format: OutputFormat = .text
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")

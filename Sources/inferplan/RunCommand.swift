@@ -53,6 +53,10 @@ struct RunCommand: ParsableCommand {
             summary = RepeatSummary(seeds: seeds, outcomes: outcomes)
         }
         let report = RunReport(scenario: scenario, outcome: first, repeatSummary: summary, includeWallTime: !reproducible)
-        try output.write(output.format == .json ? try report.json() : report.text())
+        switch output.format {
+        case .text: try output.write(report.text())
+        case .json: try output.write(try report.json())
+        case .html: try output.write(report.html())
+        }
     }
 }

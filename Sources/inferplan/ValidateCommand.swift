@@ -29,6 +29,7 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        if output.format == .html { throw ValidationError("--format html is for `inferplan run`; use text or json here") }
         let table = try CSVTable(path: csv)
         var validator = Validator()
         validator.overlapExponentOverride = overlapExponent

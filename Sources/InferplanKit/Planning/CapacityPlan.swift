@@ -1,0 +1,181 @@
+import Foundation
+
+/// Capacity planning: for each candidate (GPU type and deployment, as overrides of a base
+/// scenario), the smallest cluster whose throughput - at the highest rate meeting the latency
+/// limits, for a Server or Interactive base - meets a target.
+///
+/// ```yaml
+/// base: ../llama2-70b-server-8xh200.yaml
+/// max_nodes: 12
+/// candidates:
+///   - {name: H200 FP8, set: {hardware.gpu: h200-sxm, precision.weights: fp8}}
+///   - {name: B200 NVFP4, set: {hardware.gpu: b200, precision.weights: nvfp4}}
+/// ```
+public struct CapacityPlan: Sendable {
+    public enum Target: Sendable, Equatable {
+        case tokensPerSecond(Double)
+        case queriesPerSecond(Double)
+    }
+
+    public struct Candidate: Sendable {
+        public var name: String
+        public var overrides: [Override]
+    }
+
+    public struct Answer: Sendable, Encodable {
+        public var candidate: String
+        public var gpu: String
+        /// Nil when no cluster up to `max_nodes` meets the target (or the candidate is invalid).
+        public var nodes: Int?
+        public var gpus: Int?
+        public var outputTokensPerS: Double?
+        public var outputTokensPerSPerGPU: Double?
+        public var maxQPS: Double?
+        public var powerKW: Double?
+        public var best = false
+        public var note: String?
+
+        enum CodingKeys: String, CodingKey {
+            case candidate, gpu, nodes, gpus, best, note
+            case outputTokensPerS = "output_tokens_per_s", outputTokensPerSPerGPU = "output_tokens_per_s_per_gpu"
+            case maxQPS = "max_qps", powerKW = "power_kw"
+        }
+    }
+
+    public var file: String
+    public var basePath: String
+    public var maxNodes: Int
+    public var candidates: [Candidate]
+
+    public init(path: String) throws {
+        let document = try YAMLDocument.load(path: path)
+        let map = try document.mapping(allowed: ["base", "max_nodes", "candidates"])
+        file = path
+        let directory = (path as NSString).deletingLastPathComponent
+        let baseValue = try map.required("base", hint: "the scenario YAML to plan for, relative to this file")
+        let base = try baseValue.string()
+        basePath = base.hasPrefix("/") ? base : ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(base)
+        guard FileManager.default.fileExists(atPath: basePath) else {
+            throw baseValue.error("no scenario file at '\(basePath)'", valid: "a path to a scenario YAML, relative to the plan file")
+        }
+        maxNodes = try map.optional("max_nodes")?.int(in: 1...10_000) ?? 12
+        var candidates: [Candidate] = []
+        for item in try map.required("candidates", hint: "[{name: H200 FP8, set: {hardware.gpu: h200-sxm}}, ...]").sequence() {
+            let entry = try item.mapping(allowed: ["name", "set"])
+            let name = try entry.required("name").string()
+            var overrides: [Override] = []
+            if let set = entry.optional("set") {
+                guard case .mapping(let pairs) = set.node else { throw set.error("expected a mapping of key paths to values") }
+                for (key, value) in pairs {
+                    let text: String
+                    if case .scalar(let scalar) = value { text = scalar.string } else { text = "\(value.any)" }
+                    overrides.append(try Override(parsing: "\(key.string ?? "")=\(text)"))
+                }
+            }
+            candidates.append(Candidate(name: name, overrides: overrides))
+        }
+        guard !candidates.isEmpty else { throw document.error("no candidates", valid: "a list of {name:, set: {...}}") }
+        self.candidates = candidates
+    }
+
+    /// One candidate at `nodes` nodes: throughput and max rate (at the limits, for a rate scenario).
+    func evaluate(_ candidate: Candidate, nodes: Int) throws -> (scenario: Scenario, outcome: RunOutcome) {
+        var overrides = candidate.overrides + [try Override(parsing: "hardware.nodes=\(nodes)")]
+        let probe = try Scenario.load(path: basePath, overrides: overrides)
+        if probe.workload.scenario.isRateDriven, probe.workload.trace == nil { overrides.append(try Override(parsing: "workload.qps=max")) }
+        if probe.workload.scenario == .offline {
+            // Offline: the same work per node at every size, so that throughput is measured in the
+            // steady state rather than in the drain of a fixed sample set spread thinner.
+            let perNode = Scenario.maxRequests / nodes
+            let base = try Scenario.load(path: basePath, overrides: candidate.overrides)
+            overrides.append(try Override(parsing: "workload.samples=\(min(perNode, base.workload.samples) * nodes)"))
+        }
+        let scenario = try Scenario.load(path: basePath, overrides: overrides)
+        return (scenario, try Simulation.outcome(scenario))
+    }
+
+    static func meets(_ outcome: RunOutcome, _ target: Target, meanOutput: Double) -> Bool {
+        switch target {
+        case .tokensPerSecond(let goal): return outcome.metrics.outputTokensPerSecond >= goal
+        case .queriesPerSecond(let goal): return (outcome.qps ?? outcome.metrics.outputTokensPerSecond / meanOutput) >= goal
+        }
+    }
+
+    /// The smallest cluster per candidate, sorted by GPUs then power; the best one marked.
+    public func answer(target: Target) -> [Answer] {
+        var answers = candidates.map { candidate -> Answer in
+            do {
+                // Replicas are independent, so throughput grows about linearly with nodes: start
+                // from the estimate one node gives, then step to the smallest count that meets it.
+                let (scenario, one) = try evaluate(candidate, nodes: 1)
+                let meanOutput = Double(one.metrics.outputTokens) / Double(max(1, one.metrics.completedSamples))
+                var results: [Int: RunOutcome] = [1: one]
+                func outcome(_ nodes: Int) throws -> RunOutcome {
+                    if let known = results[nodes] { return known }
+                    let value = try evaluate(candidate, nodes: nodes).outcome
+                    results[nodes] = value
+                    return value
+                }
+                let perNode: Double
+                switch target {
+                case .tokensPerSecond(let goal): perNode = goal / max(one.metrics.outputTokensPerSecond, 1e-9)
+                case .queriesPerSecond(let goal): perNode = goal / max(one.qps ?? one.metrics.outputTokensPerSecond / meanOutput, 1e-9)
+                }
+                var nodes = min(maxNodes, max(1, Int(perNode.rounded(.up))))
+                while !Self.meets(try outcome(nodes), target, meanOutput: meanOutput) {
+                    guard nodes < maxNodes else {
+                        let best = try outcome(maxNodes)
+                        return Answer(candidate: candidate.name, gpu: scenario.gpu.id,
+                                      note: "not reachable with \(maxNodes) nodes (\(Int(best.metrics.outputTokensPerSecond)) output tokens/s at most)")
+                    }
+                    nodes += 1
+                }
+                while nodes > 1, Self.meets(try outcome(nodes - 1), target, meanOutput: meanOutput) { nodes -= 1 }
+                let chosen = try outcome(nodes)
+                let gpus = chosen.deployment.gpus
+                return Answer(candidate: candidate.name, gpu: scenario.gpu.id, nodes: nodes, gpus: gpus,
+                              outputTokensPerS: chosen.metrics.outputTokensPerSecond,
+                              outputTokensPerSPerGPU: chosen.metrics.outputTokensPerSecond / Double(gpus),
+                              maxQPS: chosen.qps, powerKW: Double(gpus) * scenario.gpu.powerWatts / 1000)
+            } catch let error as InputError {
+                return Answer(candidate: candidate.name, gpu: "-", note: error.description.replacingOccurrences(of: "\n", with: "; "))
+            } catch {
+                return Answer(candidate: candidate.name, gpu: "-", note: "\(error)")
+            }
+        }
+        answers.sort { a, b in
+            switch (a.gpus, b.gpus) {
+            case let (x?, y?): return x != y ? x < y : (a.powerKW ?? 0) < (b.powerKW ?? 0)
+            case (_?, nil): return true
+            default: return false
+            }
+        }
+        if !answers.isEmpty, answers[0].gpus != nil { answers[0].best = true }
+        return answers
+    }
+
+    public static func text(_ answers: [Answer], target: Target) -> String {
+        let goal: String
+        switch target {
+        case .tokensPerSecond(let x): goal = "\(Format.grouped(x, decimals: 0)) output tokens/s"
+        case .queriesPerSecond(let x): goal = "\(Format.grouped(x, decimals: 2)) queries/s"
+        }
+        var lines = ["smallest cluster per candidate for \(goal) (at the highest rate meeting the latency limits for Server/Interactive)",
+                     "    candidate                 gpu         nodes  gpus   tokens/s   per GPU    max qps   power kW"]
+        for a in answers {
+            let mark = a.best ? "  * " : "    "
+            guard let nodes = a.nodes, let gpus = a.gpus else {
+                lines.append(mark + Format.pad(a.candidate, 26, right: false) + Format.pad(a.gpu, 10, right: false) + "  " + (a.note ?? ""))
+                continue
+            }
+            lines.append(mark + Format.pad(a.candidate, 26, right: false) + Format.pad(a.gpu, 10, right: false)
+                         + Format.pad(String(nodes), 7) + Format.pad(String(gpus), 6)
+                         + Format.pad(Format.grouped(a.outputTokensPerS ?? 0, decimals: 0), 11)
+                         + Format.pad(Format.grouped(a.outputTokensPerSPerGPU ?? 0, decimals: 0), 10)
+                         + Format.pad(a.maxQPS.map { Format.grouped($0, decimals: 1) } ?? "-", 11)
+                         + Format.pad(Format.fixed(a.powerKW ?? 0, 1), 11))
+        }
+        lines.append("* fewest GPUs (then least power, from TDP)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

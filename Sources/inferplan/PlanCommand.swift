@@ -1,0 +1,41 @@
+import ArgumentParser
+import InferplanKit
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "For each candidate GPU and deployment, the smallest cluster that meets a throughput or rate target.",
+        discussion: """
+        Example:
+          inferplan plan Scenarios/plans/llama2-70b-server.yaml --target-tokens-per-s 200000
+        """
+    )
+
+    @Argument(help: "The plan YAML file (a base scenario and candidates).")
+    var plan: String
+
+    @Option(name: .long, help: "Output tokens/s the cluster must sustain.")
+    var targetTokensPerS: Double?
+
+    @Option(name: .long, help: "Queries/s the cluster must sustain within the latency limits.")
+    var targetQps: Double?
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard (targetTokensPerS == nil) != (targetQps == nil) else {
+            throw ValidationError("give one target: --target-tokens-per-s 200000 or --target-qps 500")
+        }
+        if let x = targetTokensPerS ?? targetQps, !(x > 0 && x.isFinite) {
+            throw ValidationError("the target must be a positive number, e.g. --target-tokens-per-s 200000")
+        }
+    }
+
+    func run() throws {
+        if output.format == .html { throw ValidationError("--format html is for `inferplan run`; use text or json here") }
+        let definition = try CapacityPlan(path: plan)
+        let target: CapacityPlan.Target = targetTokensPerS.map { .tokensPerSecond($0) } ?? .queriesPerSecond(targetQps!)
+        let answers = definition.answer(target: target)
+        try output.write(output.format == .json ? try ReportJSON.encode(answers) : CapacityPlan.text(answers, target: target))
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import InferplanKit
+
+@Suite struct PlanAndHTMLTests {
+    private func folder() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test func planFindsTheSmallestClusterPerCandidate() throws {
+        let dir = try folder()
+        let base = Fixtures.defaultScenarioYAML.replacingOccurrences(of: "samples: 2000", with: "samples: 400")
+            .replacingOccurrences(of: "gpus_per_node: 8", with: "gpus_per_node: 1")
+        try base.write(toFile: dir + "/base.yaml", atomically: true, encoding: .utf8)
+        try """
+        base: base.yaml
+        max_nodes: 6
+        candidates:
+          - {name: H200, set: {hardware.gpu: h200-sxm}}
+          - {name: H100 TP2 fails, set: {hardware.gpu: h100-sxm}}
+          - {name: B200 FP4, set: {hardware.gpu: b200, precision.weights: nvfp4}}
+        """.write(toFile: dir + "/plan.yaml", atomically: true, encoding: .utf8)
+        let plan = try CapacityPlan(path: dir + "/plan.yaml")
+        let one = try plan.evaluate(plan.candidates[0], nodes: 1).outcome.metrics.outputTokensPerSecond
+        // A target of 2.5 nodes' worth of one H200 node's throughput needs 3 H200 nodes.
+        let answers = plan.answer(target: .tokensPerSecond(2.5 * one))
+        let h200 = try #require(answers.first { $0.candidate == "H200" })
+        #expect(h200.nodes == 3)
+        #expect(h200.outputTokensPerS! >= 2.5 * one)
+        #expect(try plan.evaluate(plan.candidates[0], nodes: 2).outcome.metrics.outputTokensPerSecond < 2.5 * one)
+        // The FP8 70B model does not fit one H100 at TP1: reported, not fatal.
+        #expect(answers.first { $0.candidate == "H100 TP2 fails" }?.nodes == nil)
+        // Sorted by GPUs, the best first; B200 needs fewer GPUs than H200.
+        #expect(answers[0].best && answers[0].candidate == "B200 FP4")
+        #expect(abs(h200.powerKW! - 3 * 0.7) < 1e-9)
+    }
+
+    @Test func sweepReportIsSelfContainedSVG() throws {
+        let dir = try folder()
+        let base = Fixtures.defaultScenarioYAML.replacingOccurrences(of: "samples: 2000", with: "samples: 300")
+        try base.write(toFile: dir + "/base.yaml", atomically: true, encoding: .utf8)
+        try "base: base.yaml\naxes:\n  hardware.nodes: [1, 2]\n  hardware.gpu: [h200-sxm, b200]\n".write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
+        let sweep = try SweepDefinition(path: dir + "/s.yaml")
+        let results = try SweepResults(directory: dir + "/out", sweep: sweep, shard: .whole)
+        try SweepRunner(sweep: sweep, results: results, jobs: 2).run()
+        let html = try SweepHTMLReport(results: dir + "/out").html()
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(!html.contains("<script") && !html.contains("http://") && !html.contains("https://") || html.contains("http://www.w3.org/2000/svg"))
+        #expect(!html.contains("<script") && !html.contains("<link"))
+        #expect(html.components(separatedBy: "<svg").count - 1 == 3)
+        #expect(html.contains("Scaling efficiency vs nodes") && html.contains("Throughput per GPU vs speed per user"))
+        #expect(html.contains("<td class=\"text\">b200</td>"))
+    }
+
+    @Test func niceAxisRanges() {
+        let (low, high, ticks) = SVGChart.niceRange([3, 97])
+        #expect(low == 0 && high == 100 && ticks == [0, 20, 40, 60, 80, 100])
+    }
+}
