@@ -105,7 +105,7 @@ public struct Simulation {
         let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return SimulationResult(
             requests: requests, log: log, endTime: now, events: events, wallSeconds: wall,
-            replicaStats: replicas.map { ReplicaStats(state: $0.state) }, inSystemSeconds: inSystemSeconds)
+            replicaStats: replicas.map { ReplicaStats(state: $0.state, group: $0.group) }, inSystemSeconds: inSystemSeconds)
     }
 }
 
@@ -118,8 +118,12 @@ public struct ReplicaStats: Sendable {
     public var preemptions: Int
     /// Requests left unfinished (zero after any run that drains).
     public var unfinished: Int
+    public var outputTokens: Int
+    public var group: Int
 
-    init(state: ReplicaState) {
+    init(state: ReplicaState, group: Int = 0) {
+        outputTokens = state.outputTokens
+        self.group = group
         steps = state.stepsDone
         batchSequencesSum = state.batchSequencesSum
         peakKVBlocks = state.peakUsedBlocks

@@ -14,6 +14,8 @@ public struct RunMetrics: Sendable {
     public var kvPeakFraction: Double
     /// Sequences preempted (and recomputed) because decodes ran out of KV blocks.
     public var preemptions: Int
+    /// Output tokens/s of each node group (one entry for a homogeneous cluster).
+    public var outputTokensPerSecondByGroup: [Double]
     public var simulatedSeconds: Double
     public var wallSeconds: Double
     public var events: Int
@@ -45,6 +47,10 @@ public struct RunMetrics: Sendable {
         meanBatchSequences = steps > 0 ? Double(sequences) / Double(steps) : 0
         kvPeakFraction = result.replicaStats.map(\.peakKVFraction).max() ?? 0
         preemptions = log.totalPreemptions
+        let groupCount = (result.replicaStats.map(\.group).max() ?? 0) + 1
+        var byGroup = Array(repeating: 0.0, count: groupCount)
+        for stats in result.replicaStats { byGroup[stats.group] += Double(stats.outputTokens) }
+        outputTokensPerSecondByGroup = byGroup.map { result.endTime > 0 ? $0 / result.endTime : 0 }
         wallSeconds = result.wallSeconds
         events = result.events
     }

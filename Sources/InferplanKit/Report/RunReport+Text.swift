@@ -4,7 +4,8 @@ extension RunReport {
         var lines: [String] = []
         lines.append("inferplan - \(scenario) (\(file))")
         lines.append("  model       \(modelName) [\(model)], weights \(weights), KV cache \(kvCache)")
-        lines.append("  hardware    \(gpus) x \(gpuName) on \(nodes) node\(nodes == 1 ? "" : "s"); tensor parallel \(tensorParallel) -> \(replicas) replica\(replicas == 1 ? "" : "s")")
+        let hardware = groups.map { $0.map { "\($0.gpus) x \($0.gpu)" }.joined(separator: " + ") } ?? "\(gpus) x \(gpuName)"
+        lines.append("  hardware    \(hardware) on \(nodes) node\(nodes == 1 ? "" : "s"); tensor parallel \(tensorParallel) -> \(replicas) replica\(replicas == 1 ? "" : "s")")
         var load = "  workload    \(benchmark) \(workloadScenario): \(Format.grouped(issuedSamples)) samples"
         if let qps { load += " at \(Format.grouped(qps, decimals: 2)) queries/s" }
         lines.append(load + ", seed \(seed)")
@@ -15,6 +16,9 @@ extension RunReport {
         }
         lines.append("")
         lines.append("  throughput  \(Format.grouped(outputTokensPerS)) output tokens/s   (\(Format.grouped(outputTokensPerSPerGPU)) per GPU)")
+        for group in groups ?? [] {
+            lines.append("    \(Format.pad(group.gpu, 10, right: false)) \(Format.grouped(group.outputTokensPerS)) output tokens/s on \(group.gpus) GPUs (\(Format.grouped(group.outputTokensPerSPerGPU)) per GPU)")
+        }
         lines.append("  completed   \(Format.grouped(completedSamples)) of \(Format.grouped(issuedSamples)) samples, \(Format.grouped(outputTokens)) output tokens in \(Format.grouped(simulatedS, decimals: 2)) s simulated")
         lines.append("")
         lines.append("  latency ms  " + ["p50", "p90", "p99", "mean"].map { Format.pad($0, 10) }.joined())

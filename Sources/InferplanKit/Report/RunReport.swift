@@ -43,6 +43,8 @@ public struct RunReport: Sendable, Encodable {
     public var search: SearchSummary?
     public var repeatSummary: RepeatSummary?
     public var preemptions: Int
+    /// Throughput per node group, for a cluster of several (nil for one).
+    public var groups: [GroupReport]?
     public var meanBatchSeqs: Double
     public var kvPeakFraction: Double
     public var kvCapacityTokensPerReplica: Int
@@ -57,7 +59,7 @@ public struct RunReport: Sendable, Encodable {
         case scenario, file, model, gpu, weights, gpus, nodes, replicas, benchmark, seed, qps, events
         case modelName = "model_name", gpuName = "gpu_name", kvCache = "kv_cache"
         case tensorParallel = "tensor_parallel", workloadScenario = "workload_scenario"
-        case scheduler, kvPolicy = "kv_policy", router, maxQPS = "max_qps", search, repeatSummary = "repeat", preemptions
+        case scheduler, kvPolicy = "kv_policy", router, maxQPS = "max_qps", search, repeatSummary = "repeat", preemptions, groups
         case issuedSamples = "issued_samples", completedSamples = "completed_samples"
         case inputTokens = "input_tokens", outputTokens = "output_tokens"
         case outputTokensPerS = "output_tokens_per_s", outputTokensPerSPerGPU = "output_tokens_per_s_per_gpu"
@@ -65,6 +67,17 @@ public struct RunReport: Sendable, Encodable {
         case meanBatchSeqs = "mean_batch_seqs", kvPeakFraction = "kv_peak_fraction"
         case kvCapacityTokensPerReplica = "kv_capacity_tokens_per_replica", weightsGBPerGPU = "weights_gb_per_gpu"
         case simulatedS = "simulated_s", wallS = "wall_s"
+    }
+
+    public struct GroupReport: Sendable, Encodable {
+        public var gpu: String
+        public var nodes: Int
+        public var gpus: Int
+        public var outputTokensPerS: Double
+        public var outputTokensPerSPerGPU: Double
+        enum CodingKeys: String, CodingKey {
+            case gpu, nodes, gpus, outputTokensPerS = "output_tokens_per_s", outputTokensPerSPerGPU = "output_tokens_per_s_per_gpu"
+        }
     }
 
     /// The max-rate search behind `max_qps`: its tolerance and every rate it tried.
@@ -104,6 +117,12 @@ public struct RunReport: Sendable, Encodable {
         kvPolicy = deployment.serving.kvPolicy.rawValue
         router = deployment.serving.router.rawValue
         preemptions = metrics.preemptions
+        if deployment.groups.count > 1 {
+            groups = zip(deployment.groups, metrics.outputTokensPerSecondByGroup).map { group, tokens in
+                GroupReport(gpu: group.gpu.id, nodes: group.nodes, gpus: group.gpus, outputTokensPerS: tokens,
+                            outputTokensPerSPerGPU: tokens / Double(group.gpus))
+            }
+        }
         seed = scenario.workload.seed
         qps = scenario.workload.scenario.isRateDriven ? scenario.workload.qps : nil
         issuedSamples = metrics.issuedSamples

@@ -7,21 +7,30 @@ extension Scenario {
     /// not fit in HBM, a KV cache that cannot hold even one request of the workload's largest size,
     /// and requests longer than the model's context.
     public func deployment() throws -> Deployment {
-        if tensorParallel > gpu.scaleUp.domainGPUs {
-            throw error("parallelism.tensor", "tensor parallelism \(tensorParallel) spans more GPUs than one \(gpu.scaleUp.name) domain (\(gpu.scaleUp.domainGPUs))",
-                        valid: "at most \(gpu.scaleUp.domainGPUs)")
+        for group in groups where tensorParallel > group.gpu.scaleUp.domainGPUs {
+            throw error("parallelism.tensor", "tensor parallelism \(tensorParallel) spans more GPUs than one \(group.gpu.scaleUp.name) domain (\(group.gpu.scaleUp.domainGPUs))",
+                        valid: "at most \(group.gpu.scaleUp.domainGPUs)")
         }
         let longest = workload.input.upperBound + workload.output.upperBound
         if longest > model.maxContext {
             throw error("workload", "requests of up to \(workload.input.upperBound) input + \(workload.output.upperBound) output tokens exceed \(model.id)'s context of \(model.maxContext) tokens",
                         valid: "input_tokens.max + output_tokens.max <= \(model.maxContext)")
         }
-        let deployment = Deployment(model: model, gpu: gpu, precision: precision, tensorParallel: tensorParallel,
-                                    gpusPerNode: gpusPerNode, nodes: nodes, serving: serving)
-        let memory = deployment.memory
+        let deployment = Deployment(model: model, groups: groups, precision: precision, tensorParallel: tensorParallel, serving: serving)
+        for group in deployment.groups {
+            try check(group: group, longest: longest)
+        }
+        return deployment
+    }
+
+    /// The weights fit in one group's HBM, and its KV cache holds the largest request.
+    private func check(group: Deployment.Group, longest: Int) throws {
+        let memory = group.memory
+        let gpu = group.gpu
+        let gpusPerNode = group.gpusPerNode
         if !memory.weightsFit {
             throw error("precision.weights", "\(model.id) does not fit: at \(precision.weights.rawValue) its weights need \(gb(memory.weightBytesPerGPU)) GB per GPU with tensor parallelism \(tensorParallel), plus \(gb(memory.reserveBytesPerGPU)) GB reserve, and \(gpu.id) has \(gb(gpu.usableMemoryBytes)) GB usable",
-                        valid: suggestion(memory: memory))
+                        valid: suggestion(memory: memory, gpu: gpu, gpusPerNode: gpusPerNode))
         }
         if serving.scheduler == .continuous, workload.input.upperBound > serving.maxBatchTokens {
             throw error("serving.max_batch_tokens",
@@ -39,13 +48,12 @@ extension Scenario {
         let blockTokens = serving.kvBlockTokens
         if memory.kvCapacityTokens / blockTokens * blockTokens < longest {
             throw error("precision.weights", "\(model.id) leaves room for \(memory.kvCapacityTokens) KV-cache tokens per replica on \(gpu.id) (weights \(gb(memory.weightBytesPerGPU)) GB of \(gb(gpu.usableMemoryBytes)) GB per GPU), fewer than one request of up to \(longest) tokens needs",
-                        valid: suggestion(memory: memory))
+                        valid: suggestion(memory: memory, gpu: gpu, gpusPerNode: gpusPerNode))
         }
-        return deployment
     }
 
     /// What would make the model fit: wider tensor parallelism or a narrower weight format.
-    private func suggestion(memory: MemoryBudget) -> String {
+    private func suggestion(memory: MemoryBudget, gpu: GPUSpec, gpusPerNode: Int) -> String {
         var options: [String] = []
         let needed = memory.weightBytesPerGPU * Double(tensorParallel) + memory.reserveBytesPerGPU
         if let tp = (1...gpusPerNode).first(where: { gpusPerNode % $0 == 0 && Double($0) * gpu.usableMemoryBytes * 0.9 > needed }),

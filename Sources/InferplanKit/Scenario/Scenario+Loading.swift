@@ -44,13 +44,9 @@ extension Scenario {
         }
         model = try catalog.model(modelDocument)
 
-        let hardware = try root.required("hardware", hint: "{gpu: h200-sxm, gpus_per_node: 8, nodes: 1}")
-            .mapping(allowed: ["gpu", "gpus_per_node", "nodes"])
-        let gpuValue = note(try hardware.required("gpu", hint: "a GPU id (see `inferplan catalog`) or a path to a GPU YAML"))
-        gpu = try catalog.gpu(catalog.document(.gpus, reference: gpuValue, baseDirectory: baseDirectory), baseDirectory: baseDirectory)
-        let perNode = try note(hardware.required("gpus_per_node")).int(in: 1...1024)
-        gpusPerNode = perNode
-        nodes = try hardware.optional("nodes").map { try note($0).int(in: 1...100_000) } ?? 1
+        let hardwareValue = try root.required("hardware", hint: "{gpu: h200-sxm, gpus_per_node: 8, nodes: 1}")
+        let nodeGroups = try Self.nodeGroups(hardwareValue, catalog: catalog, baseDirectory: baseDirectory, note: note)
+        groups = nodeGroups
 
         let precisionMap = try root.required("precision", hint: "{weights: fp8, kv_cache: fp8}").mapping(allowed: ["weights", "kv_cache"])
         precision = Precision(weights: try note(precisionMap.required("weights")).choice(WeightFormat.self),
@@ -60,16 +56,46 @@ extension Scenario {
         let tensorValue = parallelism?.optional("tensor")
         tensorParallel = try tensorValue.map { try note($0).int(in: 1...1024) } ?? 1
         if let tensorValue {
-            guard tensorParallel <= perNode, perNode % tensorParallel == 0 else {
-                let divisors = (1...perNode).filter { perNode % $0 == 0 }.map(String.init).joined(separator: ", ")
+            for group in nodeGroups where group.gpusPerNode % tensorParallel != 0 {
+                let perNode = group.gpusPerNode
+                let common = (1...perNode).filter { d in nodeGroups.allSatisfy { $0.gpusPerNode % d == 0 } }.map(String.init).joined(separator: ", ")
                 throw tensorValue.error("tensor parallelism \(tensorParallel) does not divide the \(perNode) GPUs of a node",
-                                        valid: "one of \(divisors) (replicas = gpus / tensor)")
+                                        valid: "one of \(common) (replicas = gpus / tensor)")
             }
         }
 
         serving = try Self.serving(root.optional("serving"), note: note)
         workload = try Self.workload(workloadMap, benchmark: benchmark, baseDirectory: baseDirectory, note: note)
         self.locations = locations
+    }
+
+    /// `hardware`: one group (`gpu`, `gpus_per_node`, `nodes`) or `node_groups: [{gpu:, nodes:, gpus_per_node:}, ...]`.
+    private static func nodeGroups(_ value: YAMLValue, catalog: Catalog, baseDirectory: String,
+                                   note: (YAMLValue) -> YAMLValue) throws -> [NodeGroup] {
+        let hardware = try value.mapping(allowed: ["gpu", "gpus_per_node", "nodes", "node_groups"])
+        func gpu(_ reference: YAMLValue) throws -> GPUSpec {
+            try catalog.gpu(catalog.document(.gpus, reference: note(reference), baseDirectory: baseDirectory), baseDirectory: baseDirectory)
+        }
+        let defaultPerNode = try hardware.optional("gpus_per_node").map { try note($0).int(in: 1...1024) }
+        guard let list = hardware.optional("node_groups") else {
+            let gpuValue = try hardware.required("gpu", hint: "a GPU id (see `inferplan catalog`) or a path to a GPU YAML")
+            let perNode = try defaultPerNode ?? note(hardware.required("gpus_per_node", hint: "GPUs in one node, e.g. 8")).int(in: 1...1024)
+            return [NodeGroup(gpu: try gpu(gpuValue), gpusPerNode: perNode,
+                              nodes: try hardware.optional("nodes").map { try note($0).int(in: 1...100_000) } ?? 1)]
+        }
+        for key in ["gpu", "nodes"] {
+            if let conflicting = hardware.optional(key) {
+                throw conflicting.error("'\(key)' and 'node_groups' cannot both be given", valid: "either gpu/nodes, or node_groups with a gpu and nodes per group")
+            }
+        }
+        let items = try note(list).sequence()
+        guard !items.isEmpty else { throw list.error("node_groups is empty", valid: "[{gpu: mi300x, nodes: 1}, ...]") }
+        return try items.map { item in
+            let group = try item.mapping(allowed: ["gpu", "nodes", "gpus_per_node"])
+            let perNode = try group.optional("gpus_per_node").map { try note($0).int(in: 1...1024) } ?? defaultPerNode ?? 8
+            return NodeGroup(gpu: try gpu(group.required("gpu")), gpusPerNode: perNode,
+                             nodes: try group.optional("nodes").map { try note($0).int(in: 1...100_000) } ?? 1)
+        }
     }
 
     static let workloadKeys = ["benchmark", "scenario", "samples", "seed", "qps", "duration_s", "input_tokens", "output_tokens",

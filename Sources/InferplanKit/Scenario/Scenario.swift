@@ -6,9 +6,8 @@ public struct Scenario: Sendable {
     /// The file it came from, as the user named it.
     public var file: String
     public var model: ModelArchitecture
-    public var gpu: GPUSpec
-    public var gpusPerNode: Int
-    public var nodes: Int
+    /// The cluster's node groups (one unless `hardware.node_groups` names several).
+    public var groups: [NodeGroup]
     public var precision: Precision
     public var tensorParallel: Int
     public var serving: ServingConfig
@@ -17,7 +16,14 @@ public struct Scenario: Sendable {
     /// Key path -> `file:line` (or `--set ...`), for errors found after decoding.
     public var locations: [String: String]
 
-    public var gpus: Int { gpusPerNode * nodes }
+    public var gpus: Int { groups.reduce(0) { $0 + $1.gpus } }
+    public var nodes: Int { groups.reduce(0) { $0 + $1.nodes } }
+    /// The first group's GPU (the only one in a homogeneous cluster).
+    public var gpu: GPUSpec {
+        get { groups[0].gpu }
+        set { groups[0].gpu = newValue }
+    }
+    public var gpusPerNode: Int { groups[0].gpusPerNode }
 
     /// Where `keyPath` was written, for error messages.
     public func location(of keyPath: String) -> String {

@@ -1,45 +1,64 @@
-/// The built system: a model deployed on a cluster as identical tensor-parallel replicas.
+/// The built system: a model deployed on a cluster as tensor-parallel replicas, node group by node
+/// group (one group for a homogeneous cluster).
 ///
 /// Built from a scenario by `Scenario.deployment()`, which checks everything physical (that the
 /// parallelism fits the nodes, the weights fit in HBM, one request fits in the KV cache).
 public struct Deployment: Sendable {
+    /// One node group as deployed: its GPU's memory budget and step-time model.
+    public struct Group: Sendable {
+        public var gpu: GPUSpec
+        public var gpusPerNode: Int
+        public var nodes: Int
+        public var memory: MemoryBudget
+        public var stepModel: StepTimeModel
+        public var replicasPerNode: Int
+        public var gpus: Int { gpusPerNode * nodes }
+        public var replicas: Int { replicasPerNode * nodes }
+    }
+
     public var model: ModelArchitecture
-    public var gpu: GPUSpec
     public var precision: Precision
     public var tensorParallel: Int
-    public var gpusPerNode: Int
-    public var nodes: Int
     public var serving: ServingConfig
-    public var memory: MemoryBudget
-    public var stepModel: StepTimeModel
+    public var groups: [Group]
     public var scaleOut: ScaleOutNetwork
 
-    public var gpus: Int { gpusPerNode * nodes }
-    public var replicasPerNode: Int { gpusPerNode / tensorParallel }
-    public var replicas: Int { replicasPerNode * nodes }
+    /// The first group's GPU, memory and step model (the only ones in a homogeneous cluster).
+    public var gpu: GPUSpec { groups[0].gpu }
+    public var memory: MemoryBudget { groups[0].memory }
+    public var stepModel: StepTimeModel { groups[0].stepModel }
+    public var gpusPerNode: Int { groups[0].gpusPerNode }
+    public var replicasPerNode: Int { groups[0].replicasPerNode }
 
-    public init(model: ModelArchitecture, gpu: GPUSpec, precision: Precision, tensorParallel: Int,
-                gpusPerNode: Int, nodes: Int, serving: ServingConfig, scaleOut: ScaleOutNetwork = .rdma400) {
-        var gpu = gpu
-        if let overhead = serving.stepOverhead { gpu.efficiency.stepOverhead = overhead }
+    public var nodes: Int { groups.reduce(0) { $0 + $1.nodes } }
+    public var gpus: Int { groups.reduce(0) { $0 + $1.gpus } }
+    public var replicas: Int { groups.reduce(0) { $0 + $1.replicas } }
+
+    public init(model: ModelArchitecture, groups: [NodeGroup], precision: Precision, tensorParallel: Int,
+                serving: ServingConfig, scaleOut: ScaleOutNetwork = .rdma400) {
         self.model = model
-        self.gpu = gpu
         self.precision = precision
         self.tensorParallel = tensorParallel
-        self.gpusPerNode = gpusPerNode
-        self.nodes = nodes
         self.serving = serving
         self.scaleOut = scaleOut
-        self.memory = MemoryBudget(model: model, gpu: gpu, precision: precision, tensorParallel: tensorParallel)
-        self.stepModel = StepTimeModel(model: model, gpu: gpu, precision: precision, tensorParallel: tensorParallel)
+        self.groups = groups.map { group in
+            var gpu = group.gpu
+            if let overhead = serving.stepOverhead { gpu.efficiency.stepOverhead = overhead }
+            return Group(gpu: gpu, gpusPerNode: group.gpusPerNode, nodes: group.nodes,
+                         memory: MemoryBudget(model: model, gpu: gpu, precision: precision, tensorParallel: tensorParallel),
+                         stepModel: StepTimeModel(model: model, gpu: gpu, precision: precision, tensorParallel: tensorParallel),
+                         replicasPerNode: group.gpusPerNode / tensorParallel)
+        }
+    }
+
+    /// A homogeneous cluster.
+    public init(model: ModelArchitecture, gpu: GPUSpec, precision: Precision, tensorParallel: Int,
+                gpusPerNode: Int, nodes: Int, serving: ServingConfig, scaleOut: ScaleOutNetwork = .rdma400) {
+        self.init(model: model, groups: [NodeGroup(gpu: gpu, gpusPerNode: gpusPerNode, nodes: nodes)], precision: precision,
+                  tensorParallel: tensorParallel, serving: serving, scaleOut: scaleOut)
     }
 
     public var kvTransfer: KVTransfer { KVTransfer(memory: memory, scaleUp: gpu.scaleUp, scaleOut: scaleOut) }
-
-    func role(ofReplica index: Int) -> Replica.Role {
-        guard serving.scheduler == .disaggregated else { return .mixed }
-        return index % replicasPerNode < serving.prefillReplicasPerNode ? .prefill : .decode
-    }
 
     func makeScheduler(role: Replica.Role) -> any BatchScheduler {
         let s = serving
@@ -53,19 +72,38 @@ public struct Deployment: Sendable {
         }
     }
 
-    /// One `Replica` per tensor-parallel group, numbered node by node. Per-GPU speed spread and
-    /// step jitter come from GSL streams seeded from `seed`, apart from the workload's stream.
+    /// A replica's relative serving speed, for routers that weigh replicas: decode tokens/s at a
+    /// reference batch (64 sequences of 1,024 cached tokens) on its group's GPUs.
+    static func speed(of group: Group) -> Double {
+        let work = StepWork(decodeSequences: 64, decodeContextTokens: 64 * 1024, sampledTokens: 64)
+        return 64 / group.stepModel.time(for: work)
+    }
+
+    /// One `Replica` per tensor-parallel group, numbered node by node, group by group. Per-GPU speed
+    /// spread and step jitter come from GSL streams seeded from `seed`, apart from the workload's.
     func makeReplicas(seed: UInt64) -> [Replica] {
         let spread = serving.variability.gpuSpeedSpread
         let speeds = RandomSource(seed: seed &+ 0x5EED)
-        return (0..<replicas).map { index in
-            let role = role(ofReplica: index)
-            let slowdown = spread > 0 ? min(2, max(0.5, speeds.normal(mean: 1, sd: spread))) : 1
-            let jitter = serving.variability.stepJitter > 0
-                ? StepJitter(seed: seed &+ 0x7177 &+ UInt64(index), sd: serving.variability.stepJitter) : nil
-            let state = ReplicaState(kvCapacityTokens: memory.kvCapacityTokens, blockTokens: serving.kvBlockTokens, policy: serving.kvPolicy)
-            return Replica(index: index, node: index / replicasPerNode, role: role, state: state,
-                           scheduler: makeScheduler(role: role), stepModel: stepModel, slowdown: slowdown, jitter: jitter)
+        let fastest = groups.map(Self.speed).max() ?? 1
+        var replicas: [Replica] = []
+        var firstNode = 0
+        for (groupIndex, group) in groups.enumerated() {
+            let weight = Self.speed(of: group) / fastest
+            for local in 0..<group.replicas {
+                let index = replicas.count
+                let role: Replica.Role = serving.scheduler != .disaggregated ? .mixed
+                    : local % group.replicasPerNode < serving.prefillReplicasPerNode ? .prefill : .decode
+                let slowdown = spread > 0 ? min(2, max(0.5, speeds.normal(mean: 1, sd: spread))) : 1
+                let jitter = serving.variability.stepJitter > 0
+                    ? StepJitter(seed: seed &+ 0x7177 &+ UInt64(index), sd: serving.variability.stepJitter) : nil
+                let state = ReplicaState(kvCapacityTokens: group.memory.kvCapacityTokens, blockTokens: serving.kvBlockTokens,
+                                         policy: serving.kvPolicy)
+                replicas.append(Replica(index: index, node: firstNode + local / group.replicasPerNode, group: groupIndex,
+                                        role: role, state: state, scheduler: makeScheduler(role: role),
+                                        stepModel: group.stepModel, weight: weight, slowdown: slowdown, jitter: jitter))
+            }
+            firstNode += group.nodes
         }
+        return replicas
     }
 }

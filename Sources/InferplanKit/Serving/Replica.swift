@@ -15,7 +15,11 @@ public final class Replica {
 
     public let index: Int
     public let node: Int
+    /// The node group it belongs to.
+    public let group: Int
     public let role: Role
+    /// Relative speed (1 for the fastest GPU type of the cluster), for routers that weigh replicas.
+    public let weight: Double
     public private(set) var state: ReplicaState
     public private(set) var isBusy = false
     /// Multiplies every step time: this replica's GPUs' speed relative to nominal (> 1 is slower).
@@ -29,10 +33,12 @@ public final class Replica {
     private let stepModel: StepTimeModel
     private let jitter: StepJitter?
 
-    public init(index: Int, node: Int, role: Role, state: ReplicaState, scheduler: any BatchScheduler,
-                stepModel: StepTimeModel, slowdown: Double = 1, jitter: StepJitter? = nil) {
+    public init(index: Int, node: Int, group: Int = 0, role: Role, state: ReplicaState, scheduler: any BatchScheduler,
+                stepModel: StepTimeModel, weight: Double = 1, slowdown: Double = 1, jitter: StepJitter? = nil) {
         self.index = index
         self.node = node
+        self.group = group
+        self.weight = weight
         self.role = role
         self.state = state
         self.scheduler = scheduler
@@ -74,6 +80,7 @@ public final class Replica {
         state.usedTokens += state.decodeCount
         state.decodeContextTokens += state.decodeCount
         log.outputTokens += state.decodeCount
+        state.outputTokens += state.decodeCount
 
         // Prompt chunks; a prompt whose last chunk ran produces a token now (its first, unless it
         // is a preempted sequence being recomputed).
@@ -88,6 +95,7 @@ public final class Replica {
             let id = entry.request
             log.generated[id] += 1
             log.outputTokens += 1
+            state.outputTokens += 1
             if log.firstToken[id].isNaN { log.firstToken[id] = now }
             if Int(log.generated[id]) >= requests[id].outputTokens {
                 state.release(id, cached: entry.target, requests: requests)

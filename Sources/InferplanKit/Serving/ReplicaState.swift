@@ -68,6 +68,8 @@ public struct ReplicaState {
     /// Sum over steps of the sequences in each, for the mean batch size.
     public internal(set) var batchSequencesSum = 0
     public internal(set) var preemptions = 0
+    /// Output tokens this replica produced.
+    public internal(set) var outputTokens = 0
 
     public init(kvCapacityTokens: Int, blockTokens: Int, policy: KVCachePolicy) {
         self.kvCapacityTokens = kvCapacityTokens

@@ -3,14 +3,29 @@ public protocol Router {
     mutating func choose(among replicas: [Replica]) -> Replica
 }
 
-/// Replicas in turn: equal request counts, whatever their load.
+/// Replicas in turn: request counts in proportion to their speed, whatever their load. Equal
+/// replicas are taken strictly in turn (O(1)); replicas of different GPU types by smooth weighted
+/// round robin (each gains its weight, the one with most credit is chosen and pays the total; O(replicas)).
 public struct RoundRobinRouter: Router {
     private var next = 0
+    private var credit: [Double] = []
     public init() {}
 
     public mutating func choose(among replicas: [Replica]) -> Replica {
-        defer { next = (next + 1) % replicas.count }
-        return replicas[next % replicas.count]
+        guard replicas.contains(where: { $0.weight != replicas[0].weight }) else {
+            defer { next = (next + 1) % replicas.count }
+            return replicas[next % replicas.count]
+        }
+        if credit.count != replicas.count { credit = Array(repeating: 0, count: replicas.count) }
+        var best = 0
+        var total = 0.0
+        for index in replicas.indices {
+            credit[index] += replicas[index].weight
+            total += replicas[index].weight
+            if credit[index] > credit[best] { best = index }
+        }
+        credit[best] -= total
+        return replicas[best]
     }
 }
 
@@ -32,13 +47,13 @@ struct LeastLoadChooser {
     }
 }
 
-/// The replica with the fewest requests queued or running.
+/// The replica with the fewest requests queued or running, relative to its speed.
 public struct LeastOutstandingRouter: Router {
     private var chooser = LeastLoadChooser()
     public init() {}
 
     public mutating func choose(among replicas: [Replica]) -> Replica {
-        chooser.choose(among: replicas) { $0.state.outstanding }
+        chooser.choose(among: replicas) { Double($0.state.outstanding) / $0.weight }
     }
 }
 
@@ -48,17 +63,18 @@ public struct LeastKVLoadRouter: Router {
     public init() {}
 
     public mutating func choose(among replicas: [Replica]) -> Replica {
-        chooser.choose(among: replicas) { KVLoad(fraction: $0.state.kvLoad, queued: $0.state.outstanding) }
+        chooser.choose(among: replicas) { KVLoad(fraction: $0.state.kvLoad, queued: Double($0.state.outstanding) / $0.weight) }
     }
 
     struct KVLoad: Comparable {
         var fraction: Double
-        var queued: Int
+        var queued: Double
         static func < (a: KVLoad, b: KVLoad) -> Bool { (a.fraction, a.queued) < (b.fraction, b.queued) }
     }
 }
 
-/// Power of two choices (Mitzenmacher): two replicas drawn at random, the less loaded one wins. O(1).
+/// Power of two choices (Mitzenmacher): two replicas drawn at random, the less loaded (relative to
+/// its speed) wins. O(1).
 public struct PowerOfTwoChoicesRouter: Router {
     private let random: RandomSource
     public init(seed: UInt64) { random = RandomSource(seed: seed) }
@@ -66,7 +82,7 @@ public struct PowerOfTwoChoicesRouter: Router {
     public func choose(among replicas: [Replica]) -> Replica {
         let a = replicas[random.index(below: replicas.count)]
         let b = replicas[random.index(below: replicas.count)]
-        return b.state.outstanding < a.state.outstanding ? b : a
+        return Double(b.state.outstanding) / b.weight < Double(a.state.outstanding) / a.weight ? b : a
     }
 }
 

@@ -29,18 +29,12 @@ public struct Validator {
             row.skipped = "scenario '\(result.scenario)' is not one of offline, server, interactive"
             return row
         }
-        guard result.gpus % result.nodes == 0 else {
-            row.skipped = "\(result.gpus) GPUs on \(result.nodes) nodes is not a whole number per node (uneven clusters not built yet)"
-            return row
-        }
-        guard !result.accelerator.contains("+") else {
-            row.skipped = "mixed accelerators (\(result.accelerator)) need heterogeneous node groups (not built yet)"
-            return row
-        }
         do {
             // The deployment: as disclosed, or the highest-Offline-throughput one that fits.
-            let perNode = result.gpus / result.nodes
-            let candidates = result.tensorParallel.map { [$0] } ?? (1...perNode).filter { perNode % $0 == 0 }
+            let groups = try Self.nodeGroups(of: result)
+            let smallest = groups.map(\.gpusPerNode).min()!
+            let candidates = result.tensorParallel.map { [$0] }
+                ?? (1...smallest).filter { tp in groups.allSatisfy { $0.gpusPerNode % tp == 0 } }
             var best: (tp: Int, tokens: Double)?
             var lastError: Error?
             for tp in candidates {
@@ -83,8 +77,9 @@ public struct Validator {
             workload += ", output_tokens: \(Self.yaml(preset.output, mean: mean))"
         }
         workload += "}"
+        let groups = try Self.nodeGroups(of: result).map { "{gpu: \($0.gpu), gpus_per_node: \($0.gpusPerNode), nodes: \($0.nodes)}" }
         let text = """
-        hardware: {gpu: \(result.accelerator), gpus_per_node: \(result.gpus / result.nodes), nodes: \(result.nodes)}
+        hardware: {node_groups: [\(groups.joined(separator: ", "))]}
         precision: {weights: \(result.weights), kv_cache: \(result.kvCache)}
         parallelism: {tensor: \(tensorParallel)}
         serving: {scheduler: chunked-prefill, max_batch_seqs: \(maxBatchSequences), max_batch_tokens: \(maxBatchTokens)}
@@ -102,6 +97,28 @@ public struct Validator {
             scenario.gpu.efficiency.gemmHalfEfficiencyTokens = tokens
         }
         return scenario
+    }
+
+    /// The node groups a row describes: `a+b+c` accelerators are equal node groups, one per
+    /// accelerator; GPUs that do not divide evenly over the nodes leave the remainder nodes with a
+    /// GPU fewer (87 GPUs on 11 nodes: 10 nodes of 8 and 1 of 7).
+    static func nodeGroups(of result: PublishedResult) throws -> [(gpu: String, gpusPerNode: Int, nodes: Int)] {
+        let accelerators = result.accelerator.split(separator: "+").map(String.init)
+        guard result.nodes % accelerators.count == 0, result.gpus % accelerators.count == 0 else {
+            throw InputError(location: result.location, keyPath: "accelerator",
+                             problem: "\(accelerators.count) accelerators do not split \(result.gpus) GPUs on \(result.nodes) nodes into equal groups",
+                             valid: "nodes and gpus divisible by the number of accelerators")
+        }
+        let nodesEach = result.nodes / accelerators.count
+        let gpusEach = result.gpus / accelerators.count
+        guard gpusEach >= nodesEach else {
+            throw InputError(location: result.location, keyPath: "gpus", problem: "fewer GPUs than nodes", valid: "at least one GPU per node")
+        }
+        let full = (gpusEach + nodesEach - 1) / nodesEach
+        let short = full * nodesEach - gpusEach
+        return accelerators.flatMap { gpu in
+            [(gpu, full, nodesEach - short), (gpu, full - 1, short)].filter { $0.2 > 0 }
+        }
     }
 
     /// The preset's output distribution with its mean moved to the run's observed mean.
