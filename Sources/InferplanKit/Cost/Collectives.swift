@@ -1,5 +1,23 @@
 /// Latency-bandwidth costs of the collectives tensor parallelism needs.
 public enum Collectives {
+    /// Seconds for an all-reduce of `bytes` per GPU among `gpus` GPUs that span
+    /// `gpus / gpusPerNode` nodes: two-level (hierarchical) when they cross nodes - reduce-scatter
+    /// inside each node over the scale-up link, a ring all-reduce of each GPU's 1/g share across
+    /// the nodes over the NICs, all-gather inside each node - and flat over the scale-up link when
+    /// they do not. (An NVL72 rack is one node of 72 GPUs for this: its NVLink domain is the rack.)
+    public static func allReduceTime(bytes: Double, gpus: Int, gpusPerNode: Int, scaleUp: ScaleUpLink, scaleOut: ScaleOutNetwork) -> Double {
+        guard gpus > gpusPerNode else {
+            return allReduceTime(bytes: bytes, gpus: gpus, link: scaleUp)
+        }
+        let g = Double(gpusPerNode), k = Double(gpus / gpusPerNode)
+        // Reduce-scatter and all-gather inside a node: (g-1)/g of the bytes each way, g-1 hops each.
+        let inside = gpusPerNode > 1
+            ? 2 * ((g - 1) / g * bytes / scaleUp.bytesPerSecondPerDirection + (g - 1) * scaleUp.latency) : 0
+        let share = bytes / g
+        let across = 2 * (k - 1) / k * share / scaleOut.bytesPerSecondPerGPU + 2 * (k - 1) * scaleOut.latency
+        return inside + across
+    }
+
     /// Seconds for an all-reduce of `bytes` per GPU among `gpus` GPUs of one scale-up domain.
     ///
     /// Switched fabric (NVLink): ring all-reduce, 2(n-1)/n x bytes over the per-GPU rate, plus

@@ -13,6 +13,9 @@ public struct StepTimeModel: Sendable {
     public let gpu: GPUSpec
     public let precision: Precision
     public let tensorParallel: Int
+    /// GPUs per node, and the network between nodes, for tensor parallelism that spans nodes.
+    public let gpusPerNode: Int
+    public let scaleOut: ScaleOutNetwork
     public let roofline: Roofline
     public let weights: WeightLayout
 
@@ -30,8 +33,11 @@ public struct StepTimeModel: Sendable {
     private let kvBytesPerTokenPerLayer: Double
     private let qkvParameters: Double
 
-    public init(model: ModelArchitecture, gpu: GPUSpec, precision: Precision, tensorParallel: Int) {
+    public init(model: ModelArchitecture, gpu: GPUSpec, precision: Precision, tensorParallel: Int,
+                gpusPerNode: Int? = nil, scaleOut: ScaleOutNetwork = .rdma400) {
         self.model = model
+        self.gpusPerNode = gpusPerNode ?? tensorParallel
+        self.scaleOut = scaleOut
         self.gpu = gpu
         self.precision = precision
         self.tensorParallel = tensorParallel
@@ -147,7 +153,8 @@ public struct StepTimeModel: Sendable {
         // Tensor parallelism: an all-reduce of the hidden state after attention and after the FFN.
         if tensorParallel > 1 {
             let message = t * h * Self.activationBytes
-            let seconds = Collectives.allReduceTime(bytes: message, gpus: tensorParallel, link: gpu.scaleUp)
+            let seconds = Collectives.allReduceTime(bytes: message, gpus: tensorParallel, gpusPerNode: gpusPerNode,
+                                                    scaleUp: gpu.scaleUp, scaleOut: scaleOut)
             visit("tp_all_reduce", 0, 2 * layers * message, .bf16, 2 * layers * seconds, true)
         }
     }

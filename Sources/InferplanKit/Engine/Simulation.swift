@@ -44,12 +44,21 @@ public struct Simulation {
         }
 
         var issuedCount = 0
+        // The load generator sends one request at a time: it is free again 1/rate after each.
+        let generator = deployment.serving.loadGenerator
+        var generatorFree = 0.0
         func issue(_ id: Int, at now: Double) {
             log.issued[id] = now
             issuedCount += 1
             let replica = router.choose(among: entryPool)
-            if dispatchLatency > 0 {
-                queue.schedule(.dispatched(request: id, replica: replica.index), at: now + dispatchLatency)
+            var arrives = now + dispatchLatency
+            if let generator {
+                let sent = max(now, generatorFree)
+                generatorFree = sent + 1 / generator.dispatchRate
+                arrives = sent + generator.latency + dispatchLatency
+            }
+            if arrives > now {
+                queue.schedule(.dispatched(request: id, replica: replica.index), at: arrives)
             } else {
                 replica.enqueue(id)
                 wake(replica, at: now)

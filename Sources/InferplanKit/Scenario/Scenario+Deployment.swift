@@ -7,9 +7,9 @@ extension Scenario {
     /// not fit in HBM, a KV cache that cannot hold even one request of the workload's largest size,
     /// and requests longer than the model's context.
     public func deployment() throws -> Deployment {
-        for group in groups where tensorParallel > group.gpu.scaleUp.domainGPUs {
-            throw error("parallelism.tensor", "tensor parallelism \(tensorParallel) spans more GPUs than one \(group.gpu.scaleUp.name) domain (\(group.gpu.scaleUp.domainGPUs))",
-                        valid: "at most \(group.gpu.scaleUp.domainGPUs)")
+        for group in groups where tensorParallel > group.gpu.scaleUp.domainGPUs && tensorParallel % group.gpusPerNode != 0 {
+            throw error("parallelism.tensor", "tensor parallelism \(tensorParallel) spans more GPUs than one \(group.gpu.scaleUp.name) domain (\(group.gpu.scaleUp.domainGPUs)) without spanning whole nodes",
+                        valid: "at most \(group.gpu.scaleUp.domainGPUs), or a multiple of gpus_per_node (\(group.gpusPerNode)) to run across nodes over the scale-out network")
         }
         let longest = workload.input.upperBound + workload.output.upperBound
         if longest > model.maxContext {

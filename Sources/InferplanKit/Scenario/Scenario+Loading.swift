@@ -56,11 +56,16 @@ extension Scenario {
         let tensorValue = parallelism?.optional("tensor")
         tensorParallel = try tensorValue.map { try note($0).int(in: 1...1024) } ?? 1
         if let tensorValue {
-            for group in nodeGroups where group.gpusPerNode % tensorParallel != 0 {
+            // A replica fills part of a node, or whole nodes (tensor parallelism across nodes).
+            for group in nodeGroups {
                 let perNode = group.gpusPerNode
-                let common = (1...perNode).filter { d in nodeGroups.allSatisfy { $0.gpusPerNode % d == 0 } }.map(String.init).joined(separator: ", ")
-                throw tensorValue.error("tensor parallelism \(tensorParallel) does not divide the \(perNode) GPUs of a node",
-                                        valid: "one of \(common) (replicas = gpus / tensor)")
+                let withinNode = perNode % tensorParallel == 0
+                let wholeNodes = tensorParallel % perNode == 0 && group.nodes % (tensorParallel / perNode) == 0
+                guard withinNode || wholeNodes else {
+                    let common = (1...perNode).filter { d in nodeGroups.allSatisfy { $0.gpusPerNode % d == 0 } }.map(String.init).joined(separator: ", ")
+                    throw tensorValue.error("tensor parallelism \(tensorParallel) does not divide the \(perNode) GPUs of a node, nor span whole nodes of the \(group.nodes) there are",
+                                            valid: "one of \(common), or a multiple of \(perNode) that divides the GPUs of the cluster (replicas = gpus / tensor)")
+                }
             }
         }
 
@@ -72,7 +77,15 @@ extension Scenario {
     /// `hardware`: one group (`gpu`, `gpus_per_node`, `nodes`) or `node_groups: [{gpu:, nodes:, gpus_per_node:}, ...]`.
     private static func nodeGroups(_ value: YAMLValue, catalog: Catalog, baseDirectory: String,
                                    note: (YAMLValue) -> YAMLValue) throws -> [NodeGroup] {
-        let hardware = try value.mapping(allowed: ["gpu", "gpus_per_node", "nodes", "node_groups"])
+        let hardware = try value.mapping(allowed: ["gpu", "gpus_per_node", "nodes", "node_groups", "scale_out"])
+        func scaleOut(_ value: YAMLValue?, gpusPerNode: Int) throws -> ScaleOutNetwork? {
+            guard let value else { return nil }
+            let m = try note(value).mapping(allowed: ["name", "gbps_per_node", "latency_us"])
+            return .node(name: try m.optional("name")?.string() ?? "scale-out network",
+                         gbpsPerNode: try note(m.required("gbps_per_node", hint: "NIC bandwidth of a node in Gb/s: 3200 for 8 x 400G RDMA, 40 for 4 x 10 GbE")).double(in: 0.001...1e7, unit: "Gb/s"),
+                         latency: try m.optional("latency_us").map { try note($0).double(in: 0...1e7, unit: "us") * 1e-6 } ?? 5e-6,
+                         gpusPerNode: gpusPerNode)
+        }
         func gpu(_ reference: YAMLValue) throws -> GPUSpec {
             try catalog.gpu(catalog.document(.gpus, reference: note(reference), baseDirectory: baseDirectory), baseDirectory: baseDirectory)
         }
@@ -81,7 +94,8 @@ extension Scenario {
             let gpuValue = try hardware.required("gpu", hint: "a GPU id (see `inferplan catalog`) or a path to a GPU YAML")
             let perNode = try defaultPerNode ?? note(hardware.required("gpus_per_node", hint: "GPUs in one node, e.g. 8")).int(in: 1...1024)
             return [NodeGroup(gpu: try gpu(gpuValue), gpusPerNode: perNode,
-                              nodes: try hardware.optional("nodes").map { try note($0).int(in: 1...100_000) } ?? 1)]
+                              nodes: try hardware.optional("nodes").map { try note($0).int(in: 1...100_000) } ?? 1,
+                              scaleOut: try scaleOut(hardware.optional("scale_out"), gpusPerNode: perNode))]
         }
         for key in ["gpu", "nodes"] {
             if let conflicting = hardware.optional(key) {
@@ -91,10 +105,11 @@ extension Scenario {
         let items = try note(list).sequence()
         guard !items.isEmpty else { throw list.error("node_groups is empty", valid: "[{gpu: mi300x, nodes: 1}, ...]") }
         return try items.map { item in
-            let group = try item.mapping(allowed: ["gpu", "nodes", "gpus_per_node"])
+            let group = try item.mapping(allowed: ["gpu", "nodes", "gpus_per_node", "scale_out"])
             let perNode = try group.optional("gpus_per_node").map { try note($0).int(in: 1...1024) } ?? defaultPerNode ?? 8
             return NodeGroup(gpu: try gpu(group.required("gpu")), gpusPerNode: perNode,
-                             nodes: try group.optional("nodes").map { try note($0).int(in: 1...100_000) } ?? 1)
+                             nodes: try group.optional("nodes").map { try note($0).int(in: 1...100_000) } ?? 1,
+                             scaleOut: try scaleOut(group.optional("scale_out") ?? hardware.optional("scale_out"), gpusPerNode: perNode))
         }
     }
 
@@ -102,7 +117,8 @@ extension Scenario {
                                "limits", "trace", "trace_time_scale", "search_tolerance"]
 
     static let servingKeys = ["scheduler", "max_batch_seqs", "max_batch_tokens", "chunk_tokens", "kv_policy", "kv_block_tokens",
-                              "router", "dispatch_latency_ms", "prefill_replicas_per_node", "step_overhead_ms", "variability"]
+                              "router", "dispatch_latency_ms", "prefill_replicas_per_node", "step_overhead_ms", "variability",
+                              "load_generator"]
 
     private static func serving(_ value: YAMLValue?, note: (YAMLValue) -> YAMLValue) throws -> ServingConfig {
         let map = try value?.mapping(allowed: servingKeys)
@@ -120,6 +136,12 @@ extension Scenario {
             variability.gpuSpeedSpread = try v.optional("gpu_speed_spread").map { try note($0).double(in: 0...0.5) } ?? 0
             variability.stepJitter = try v.optional("step_jitter").map { try note($0).double(in: 0...0.5) } ?? 0
         }
+        var generator: ServingConfig.LoadGenerator?
+        if let value = map?.optional("load_generator") {
+            let g = try note(value).mapping(allowed: ["dispatch_qps", "latency_ms"])
+            generator = .init(dispatchRate: try note(g.required("dispatch_qps", hint: "requests the load generator sends per second, e.g. 5000")).double(in: 1e-3...1e9, unit: "queries/s"),
+                              latency: try g.optional("latency_ms").map { try note($0).double(in: 0...1e6, unit: "ms") / 1000 } ?? 0)
+        }
         return ServingConfig(
             scheduler: try map?.optional("scheduler").map { try note($0).choice(ServingConfig.SchedulerKind.self) } ?? .continuous,
             maxBatchSequences: maxSeqs, maxBatchTokens: maxTokens,
@@ -130,7 +152,7 @@ extension Scenario {
             dispatchLatency: try ms("dispatch_latency_ms") ?? 0,
             prefillReplicasPerNode: try int("prefill_replicas_per_node", 1...1024) ?? 1,
             stepOverhead: try ms("step_overhead_ms"),
-            variability: variability)
+            variability: variability, loadGenerator: generator)
     }
 
     private static func workload(_ map: YAMLMapping, benchmark: BenchmarkPreset?, baseDirectory: String,

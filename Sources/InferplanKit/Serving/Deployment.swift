@@ -11,9 +11,12 @@ public struct Deployment: Sendable {
         public var nodes: Int
         public var memory: MemoryBudget
         public var stepModel: StepTimeModel
+        /// Replicas per node (0 when a replica spans several nodes).
         public var replicasPerNode: Int
         public var gpus: Int { gpusPerNode * nodes }
-        public var replicas: Int { replicasPerNode * nodes }
+        public var replicas: Int
+        /// The node a replica of this group starts on, counted within the group.
+        func node(ofReplica local: Int, tensorParallel: Int) -> Int { local * tensorParallel / gpusPerNode }
     }
 
     public var model: ModelArchitecture
@@ -46,8 +49,9 @@ public struct Deployment: Sendable {
             if let overhead = serving.stepOverhead { gpu.efficiency.stepOverhead = overhead }
             return Group(gpu: gpu, gpusPerNode: group.gpusPerNode, nodes: group.nodes,
                          memory: MemoryBudget(model: model, gpu: gpu, precision: precision, tensorParallel: tensorParallel),
-                         stepModel: StepTimeModel(model: model, gpu: gpu, precision: precision, tensorParallel: tensorParallel),
-                         replicasPerNode: group.gpusPerNode / tensorParallel)
+                         stepModel: StepTimeModel(model: model, gpu: gpu, precision: precision, tensorParallel: tensorParallel,
+                                                  gpusPerNode: group.gpusPerNode, scaleOut: group.scaleOut ?? scaleOut),
+                         replicasPerNode: group.gpusPerNode / tensorParallel, replicas: group.gpus / tensorParallel)
         }
     }
 
@@ -92,13 +96,13 @@ public struct Deployment: Sendable {
             for local in 0..<group.replicas {
                 let index = replicas.count
                 let role: Replica.Role = serving.scheduler != .disaggregated ? .mixed
-                    : local % group.replicasPerNode < serving.prefillReplicasPerNode ? .prefill : .decode
+                    : local % max(1, group.replicasPerNode) < serving.prefillReplicasPerNode ? .prefill : .decode
                 let slowdown = spread > 0 ? min(2, max(0.5, speeds.normal(mean: 1, sd: spread))) : 1
                 let jitter = serving.variability.stepJitter > 0
                     ? StepJitter(seed: seed &+ 0x7177 &+ UInt64(index), sd: serving.variability.stepJitter) : nil
                 let state = ReplicaState(kvCapacityTokens: group.memory.kvCapacityTokens, blockTokens: serving.kvBlockTokens,
                                          policy: serving.kvPolicy)
-                replicas.append(Replica(index: index, node: firstNode + local / group.replicasPerNode, group: groupIndex,
+                replicas.append(Replica(index: index, node: firstNode + group.node(ofReplica: local, tensorParallel: tensorParallel), group: groupIndex,
                                         role: role, state: state, scheduler: makeScheduler(role: role),
                                         stepModel: group.stepModel, weight: weight, slowdown: slowdown, jitter: jitter))
             }

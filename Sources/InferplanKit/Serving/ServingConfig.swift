@@ -31,6 +31,18 @@ public struct ServingConfig: Sendable, Equatable {
         }
     }
 
+    /// The host that issues queries and sends them over the host network: one request at a time
+    /// at most `dispatchRate` per second, each arriving `latency` seconds later.
+    public struct LoadGenerator: Sendable, Equatable {
+        public var dispatchRate: Double
+        public var latency: Double
+
+        public init(dispatchRate: Double, latency: Double) {
+            self.dispatchRate = dispatchRate
+            self.latency = latency
+        }
+    }
+
     public var scheduler: SchedulerKind
     /// At most this many sequences (prefilling + decoding) in one step.
     public var maxBatchSequences: Int
@@ -48,11 +60,13 @@ public struct ServingConfig: Sendable, Equatable {
     /// Replaces the efficiency profile's per-step overhead when set, seconds.
     public var stepOverhead: Double?
     public var variability: Variability
+    /// A load generator with a finite dispatch rate (nil: requests reach replicas instantly).
+    public var loadGenerator: LoadGenerator?
 
     public init(scheduler: SchedulerKind = .continuous, maxBatchSequences: Int, maxBatchTokens: Int,
                 chunkTokens: Int? = nil, kvPolicy: KVCachePolicy = .paged, kvBlockTokens: Int = 16,
                 router: RouterKind = .roundRobin, dispatchLatency: Double = 0, prefillReplicasPerNode: Int = 1,
-                stepOverhead: Double? = nil, variability: Variability = .init()) {
+                stepOverhead: Double? = nil, variability: Variability = .init(), loadGenerator: LoadGenerator? = nil) {
         self.scheduler = scheduler
         self.maxBatchSequences = maxBatchSequences
         self.maxBatchTokens = maxBatchTokens
@@ -64,5 +78,6 @@ public struct ServingConfig: Sendable, Equatable {
         self.prefillReplicasPerNode = prefillReplicasPerNode
         self.stepOverhead = stepOverhead
         self.variability = variability
+        self.loadGenerator = loadGenerator
     }
 }

@@ -1,0 +1,101 @@
+/// Throughput and scaling efficiency of a scenario as its cluster grows: the mission's headline
+/// output. At each node count the scenario runs with `hardware.nodes` set (every node group scaled
+/// alike); Offline keeps the work per node constant (samples x nodes), Server and Interactive report
+/// the throughput at each count's highest rate meeting the p99 limits.
+///
+/// Efficiency below 100% comes only from the model's mechanisms (collectives, load imbalance,
+/// stragglers, dispatch limits), never from a constant.
+public struct ScalingStudy: Sendable, Encodable {
+    public struct Point: Sendable, Encodable {
+        public var nodes: Int
+        public var gpus: Int
+        public var outputTokensPerS: Double
+        public var outputTokensPerSPerGPU: Double
+        public var maxQPS: Double?
+        /// Per-GPU throughput relative to the first count's.
+        public var efficiency: Double
+        /// Per-node throughput relative to the first count's.
+        public var efficiencyPerNode: Double
+        public var ttftP99Ms: Double
+        public var tpotP99Ms: Double
+        public var error: String?
+
+        enum CodingKeys: String, CodingKey {
+            case nodes, gpus, efficiency, error
+            case outputTokensPerS = "output_tokens_per_s", outputTokensPerSPerGPU = "output_tokens_per_s_per_gpu"
+            case maxQPS = "max_qps", efficiencyPerNode = "efficiency_per_node", ttftP99Ms = "ttft_p99_ms", tpotP99Ms = "tpot_p99_ms"
+        }
+    }
+
+    public var scenario: String
+    public var workloadScenario: String
+    public var points: [Point]
+
+    enum CodingKeys: String, CodingKey {
+        case scenario, points, workloadScenario = "workload_scenario"
+    }
+
+    /// Runs `path` at each of `nodeCounts` (with `overrides` applied first).
+    public init(path: String, overrides: [Override], nodeCounts: [Int]) throws {
+        let base = try Scenario.load(path: path, overrides: overrides)
+        scenario = base.name
+        workloadScenario = base.workload.scenario.rawValue
+        let baseNodes = base.groups.map(\.nodes)
+        var points: [Point] = []
+        for count in nodeCounts {
+            var extra = overrides
+            // Every group grows alike: a single group gets `count` nodes; several keep their
+            // proportions (count x each group's nodes / the first group's).
+            if base.groups.count == 1 {
+                extra.append(try Override(parsing: "hardware.nodes=\(count)"))
+            }
+            if base.workload.scenario == .offline {
+                extra.append(try Override(parsing: "workload.samples=\(min(Scenario.maxRequests, base.workload.samples * count))"))
+            }
+            if base.workload.scenario.isRateDriven, base.workload.trace == nil {
+                extra.append(try Override(parsing: "workload.qps=max"))
+            }
+            do {
+                var scenario = try Scenario.load(path: path, overrides: extra)
+                if base.groups.count > 1 {
+                    for index in scenario.groups.indices { scenario.groups[index].nodes = baseNodes[index] * count }
+                }
+                let outcome = try Simulation.outcome(scenario)
+                let gpus = outcome.deployment.gpus
+                let tokens = outcome.metrics.outputTokensPerSecond
+                points.append(Point(nodes: outcome.deployment.nodes, gpus: gpus, outputTokensPerS: tokens,
+                                    outputTokensPerSPerGPU: tokens / Double(gpus), maxQPS: outcome.search?.maxQPS,
+                                    efficiency: 0, efficiencyPerNode: 0,
+                                    ttftP99Ms: outcome.metrics.ttft.p99, tpotP99Ms: outcome.metrics.tpot.p99, error: nil))
+            } catch let error as InputError {
+                points.append(Point(nodes: count, gpus: 0, outputTokensPerS: 0, outputTokensPerSPerGPU: 0, maxQPS: nil, efficiency: 0,
+                                    efficiencyPerNode: 0, ttftP99Ms: 0, tpotP99Ms: 0,
+                                    error: error.description.replacingOccurrences(of: "\n", with: "; ")))
+            }
+        }
+        if let first = points.first(where: { $0.error == nil }) {
+            for index in points.indices where points[index].error == nil {
+                points[index].efficiency = points[index].outputTokensPerSPerGPU / first.outputTokensPerSPerGPU
+                points[index].efficiencyPerNode = (points[index].outputTokensPerS / Double(points[index].nodes))
+                    / (first.outputTokensPerS / Double(first.nodes))
+            }
+        }
+        self.points = points
+    }
+
+    public func text() -> String {
+        var lines = ["scaling of \(scenario) (\(workloadScenario)\(workloadScenario == "offline" ? ", same work per node" : ", at each count's max rate under the p99 limits"))",
+                     "  nodes   gpus      tokens/s    per GPU   max qps   efficiency (per GPU / per node)"]
+        for p in points {
+            if let error = p.error {
+                lines.append(Format.pad(String(p.nodes), 7) + "   " + error)
+                continue
+            }
+            lines.append(Format.pad(String(p.nodes), 7) + Format.pad(String(p.gpus), 7) + Format.pad(Format.grouped(p.outputTokensPerS, decimals: 0), 14)
+                         + Format.pad(Format.grouped(p.outputTokensPerSPerGPU, decimals: 0), 11)
+                         + Format.pad(p.maxQPS.map { Format.grouped($0, decimals: 1) } ?? "-", 10)
+                         + "   " + Format.percent(p.efficiency) + " / " + Format.percent(p.efficiencyPerNode))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import InferplanKit
+
+struct ScaleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scale",
+        abstract: "Run a scenario at several node counts: tokens/s, per-GPU tokens/s and scaling efficiency.",
+        discussion: """
+        --nodes takes a range (1...12), a list (1,2,4,8) or both (1...4,8,12).
+
+        Examples:
+          inferplan scale Scenarios/default.yaml --nodes 1...12
+          inferplan scale Scenarios/llama2-70b-server-8xh200.yaml --nodes 1,2,4,8,12 --format json
+        """
+    )
+
+    @Argument(help: "The scenario YAML file.")
+    var scenario: String
+
+    @Option(name: .long, help: "Node counts: a range 1...12, a list 1,2,4, or both.")
+    var nodes: String = "1...12"
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a key of the scenario (repeatable).", valueName: "key.path=value"))
+    var overrides: [String] = []
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        if output.format == .html { throw ValidationError("--format html is for `inferplan run`; use text or json here") }
+        let counts = try Self.nodeCounts(nodes)
+        let study = try ScalingStudy(path: scenario, overrides: overrides.map(Override.init(parsing:)), nodeCounts: counts)
+        try output.write(output.format == .json ? try ReportJSON.encode(study) : study.text())
+    }
+
+    static func nodeCounts(_ text: String) throws -> [Int] {
+        var counts: [Int] = []
+        for part in text.split(separator: ",") {
+            let bounds = part.components(separatedBy: "...")
+            if bounds.count == 2, let low = Int(bounds[0]), let high = Int(bounds[1]), 1 <= low, low <= high, high <= 10_000 {
+                counts += Array(low...high)
+            } else if bounds.count == 1, let value = Int(bounds[0]), (1...10_000).contains(value) {
+                counts.append(value)
+            } else {
+                throw ValidationError("--nodes takes counts like 1...12, 1,2,4,8 or 1...4,8,12 (each from 1 to 10000); '\(part)' is not one")
+            }
+        }
+        return counts
+    }
+}

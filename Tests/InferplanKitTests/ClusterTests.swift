@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+@testable import InferplanKit
+
+/// Clusters: hierarchical collectives, node groups, the load generator, scaling.
+@Suite struct ClusterTests {
+    @Test func hierarchicalAllReduceByHand() {
+        let nvlink = ScaleUpLink(name: "nvlink", topology: .switched, bytesPerSecondPerDirection: 450e9,
+                                 linkBytesPerSecondPerDirection: 450e9, domainGPUs: 8, latency: 2e-6)
+        let rdma = ScaleOutNetwork(name: "rdma", bytesPerSecondPerGPU: 50e9, latency: 5e-6)
+        // 16 GPUs on 2 nodes of 8, 8 MB: inside 2 x (7/8 x 8e6 / 450e9 + 7 x 2 us); across the 2 nodes a
+        // ring all-reduce of 1 MB per GPU: 2 x 1/2 x 1e6 / 50e9 + 2 x 1 x 5 us.
+        let inside = 2 * (7.0 / 8 * 8e6 / 450e9 + 7 * 2e-6)
+        let across = 1e6 / 50e9 + 10e-6
+        let time = Collectives.allReduceTime(bytes: 8e6, gpus: 16, gpusPerNode: 8, scaleUp: nvlink, scaleOut: rdma)
+        #expect(abs(time - (inside + across)) < 1e-15)
+        // Inside one node it is the flat ring.
+        #expect(Collectives.allReduceTime(bytes: 8e6, gpus: 8, gpusPerNode: 8, scaleUp: nvlink, scaleOut: rdma)
+                == Collectives.allReduceTime(bytes: 8e6, gpus: 8, link: nvlink))
+    }
+
+    @Test func tensorParallelAcrossNodesIsSlowerThanWithin() throws {
+        let model = try Fixtures.model("llama2-70b")
+        let gpu = try Fixtures.gpu("h100-sxm")
+        let precision = Precision(weights: .fp8, kvCache: .fp8)
+        let within = StepTimeModel(model: model, gpu: gpu, precision: precision, tensorParallel: 8, gpusPerNode: 8)
+        let across = StepTimeModel(model: model, gpu: gpu, precision: precision, tensorParallel: 8, gpusPerNode: 4)
+        let work = StepWork(decodeSequences: 256, decodeContextTokens: 256 * 500, sampledTokens: 256)
+        #expect(across.time(for: work) > within.time(for: work))
+        let reduceWithin = within.operatorCosts(for: work).first { $0.name == "tp_all_reduce" }!.seconds
+        let reduceAcross = across.operatorCosts(for: work).first { $0.name == "tp_all_reduce" }!.seconds
+        // 160 all-reduces of 256 x 8192 x 2 B = 4,194,304 B. Within one node: a ring of 8 over 450 GB/s,
+        // 2 x 7/8 x B / 450e9 + 14 x 2 us. Across two nodes of 4: 2 x (3/4 x B / 450e9 + 3 x 2 us) inside,
+        // plus a ring of 2 over 50 GB/s NICs for the 1/4 share: B/4 / 50e9 + 2 x 5 us.
+        let b = 4_194_304.0
+        let ring = 2 * 7.0 / 8 * b / 450e9 + 14 * 2e-6
+        let twoLevel = 2 * (3.0 / 4 * b / 450e9 + 3 * 2e-6) + (b / 4) / 50e9 + 2 * 5e-6
+        #expect(abs(reduceWithin - 160 * ring) < 1e-12 && abs(reduceAcross - 160 * twoLevel) < 1e-12)
+        #expect(reduceAcross > reduceWithin)
+    }
+
+    @Test func twoNodesOfSingleGPUReplicasScaleAtAHundredPercent() throws {
+        let path = Fixtures.packageRoot.appendingPathComponent("Scenarios/default.yaml").path
+        let study = try ScalingStudy(path: path, overrides: [Override(parsing: "hardware.gpus_per_node=1"), Override(parsing: "workload.samples=1500")],
+                                     nodeCounts: [1, 2])
+        #expect(study.points.map(\.gpus) == [1, 2])
+        #expect(abs(study.points[1].efficiency - 1) < 0.03, "efficiency \(study.points[1].efficiency)")
+    }
+
+    @Test func aSlowLoadGeneratorLimitsScaling() throws {
+        let path = Fixtures.packageRoot.appendingPathComponent("Scenarios/default.yaml").path
+        let study = try ScalingStudy(path: path, overrides: [
+            Override(parsing: "hardware.gpus_per_node=1"), Override(parsing: "workload.samples=1500"),
+            Override(parsing: "serving.load_generator={dispatch_qps: 10, latency_ms: 1}"),
+        ], nodeCounts: [1, 4])
+        // One GPU completes ~14 queries/s: a 10/s dispatcher starves even one; four can never get
+        // more than 10/s between them.
+        #expect(study.points[1].efficiency < 0.3)
+    }
+
+    @Test func loadGeneratorSendsOneRequestAtATime() {
+        var serving = Fixtures.deployment().serving
+        serving.loadGenerator = .init(dispatchRate: 100, latency: 0.002)
+        let deployment = Deployment(model: Fixtures.tinyModel, gpu: Fixtures.roundGPU, precision: .init(weights: .bf16, kvCache: .bf16),
+                                    tensorParallel: 1, gpusPerNode: 1, nodes: 1, serving: serving)
+        var workload = Workload(benchmark: "t", scenario: .offline, input: .init(.fixed(10)), output: .init(.fixed(1)),
+                                samples: 5, qps: 0, duration: 0, seed: 1, limits: nil)
+        workload.trace = (0..<5).map { _ in Request(arrival: 0, inputTokens: 10, outputTokens: 1) }
+        let result = Simulation(deployment: deployment, workload: workload).run()
+        // All issued at 0; the k-th leaves at k/100 s and arrives 2 ms later; its single step follows.
+        let step = deployment.stepModel
+        var prefill = StepWork()
+        prefill.addPrefillChunk(10, afterPrefix: 0, completesPrompt: true)
+        for k in 0..<5 {
+            #expect(abs(result.log.firstToken[k] - (Double(k) / 100 + 0.002 + step.time(for: prefill))) < 1e-12)
+        }
+    }
+
+    @Test func fasterGroupsGetMoreWork() throws {
+        let scenario = try Fixtures.scenario(Fixtures.defaultScenarioYAML.replacingOccurrences(
+            of: "hardware: {gpu: h200-sxm, gpus_per_node: 8, nodes: 1}",
+            with: "hardware: {gpus_per_node: 2, node_groups: [{gpu: h100-sxm, nodes: 1}, {gpu: b200, nodes: 1}]}"))
+        let deployment = try scenario.deployment()
+        #expect(deployment.groups.map(\.gpu.id) == ["h100-sxm", "b200"] && deployment.gpus == 4)
+        let replicas = deployment.makeReplicas(seed: 1)
+        #expect(replicas.map(\.group) == [0, 0, 1, 1] && replicas.map(\.node) == [0, 0, 1, 1])
+        #expect(replicas[0].weight < replicas[2].weight && replicas[2].weight == 1)
+        let metrics = try Simulation.run(scenario).metrics
+        #expect(metrics.outputTokensPerSecondByGroup.count == 2)
+        #expect(metrics.outputTokensPerSecondByGroup[1] > 1.5 * metrics.outputTokensPerSecondByGroup[0])
+    }
+
+    @Test func unevenAndMixedClusterRows() throws {
+        let header = "round,benchmark,scenario,submitter_system,accelerator,gpus,nodes,tokens_per_s,weights,kv_cache,tensor_parallel,output_tokens_per_sample,ttft_p99_ms,tpot_p99_ms\n"
+        let table = try CSVTable(text: header + "x,llama2-70b,offline,s,mi300x,87,11,1,fp8,fp8,1,,,\nx,llama2-70b,offline,s,mi300x+mi325x+mi355x,24,3,1,fp8,fp8,1,,,\n", file: "t.csv")
+        let uneven = try Validator.nodeGroups(of: PublishedResult(row: table.rows[0], file: "t.csv"))
+        #expect(uneven.map(\.gpusPerNode) == [8, 7] && uneven.map(\.nodes) == [10, 1])
+        let mixed = try Validator.nodeGroups(of: PublishedResult(row: table.rows[1], file: "t.csv"))
+        #expect(mixed.map(\.gpu) == ["mi300x", "mi325x", "mi355x"] && mixed.allSatisfy { $0.gpusPerNode == 8 && $0.nodes == 1 })
+    }
+
+    @Test func tensorParallelSpansWholeNodesOnly() throws {
+        // 16 across the one node there is: refused; across two nodes of 8: one replica on nodes 0-1.
+        #expect(throws: InputError.self) {
+            try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [Override(parsing: "parallelism.tensor=16")]).deployment()
+        }
+        let spanning = try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [
+            Override(parsing: "parallelism.tensor=16"), Override(parsing: "hardware.nodes=4"),
+        ]).deployment()
+        #expect(spanning.replicas == 2 && spanning.makeReplicas(seed: 1).map(\.node) == [0, 2])
+    }
+}
