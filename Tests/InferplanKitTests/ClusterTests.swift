@@ -110,3 +110,61 @@ import Testing
         #expect(spanning.replicas == 2 && spanning.makeReplicas(seed: 1).map(\.node) == [0, 2])
     }
 }
+
+@Suite struct ParallelismTests {
+    @Test func expertParallelRefusesADenseModel() throws {
+        do {
+            _ = try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [Override(parsing: "parallelism.expert=2")])
+            Issue.record("expected an error")
+        } catch let error as InputError {
+            #expect(error.keyPath == "parallelism.expert" && error.problem.contains("llama2-70b is dense"))
+        }
+    }
+
+    @Test func busiestExpertGPUClosedForm() {
+        // 800 pairs over 8 GPUs: mean 100, sd sqrt(100 x 7/8) = 9.354, x sqrt(2 ln 8) = 2.0393 -> 119.08.
+        let expected = 100 + (100 * 7.0 / 8).squareRoot() * (2 * log(8.0)).squareRoot()
+        #expect(abs(Parallelism.busiestLoad(pairs: 800, gpus: 8) - expected) < 1e-9)
+        #expect(abs(expected - 119.08) < 0.01)
+        #expect(Parallelism.busiestLoad(pairs: 800, gpus: 1) == 800)
+    }
+
+    @Test func allToAllByHand() {
+        let nvlink = ScaleUpLink(name: "nvlink", topology: .switched, bytesPerSecondPerDirection: 450e9,
+                                 linkBytesPerSecondPerDirection: 450e9, domainGPUs: 8, latency: 2e-6)
+        let mesh = ScaleUpLink(name: "xgmi", topology: .mesh, bytesPerSecondPerDirection: 448e9,
+                               linkBytesPerSecondPerDirection: 64e9, domainGPUs: 8, latency: 2e-6)
+        let rdma = ScaleOutNetwork.rdma400
+        #expect(abs(Collectives.allToAllTime(bytesPerGPU: 9e6, gpus: 8, gpusPerNode: 8, scaleUp: nvlink, scaleOut: rdma) - (9e6 / 450e9 + 2e-6)) < 1e-15)
+        // A mesh spreads the 9 MB over 7 links of 64 GB/s.
+        #expect(abs(Collectives.allToAllTime(bytesPerGPU: 9e6, gpus: 8, gpusPerNode: 8, scaleUp: mesh, scaleOut: rdma) - (9e6 / 7 / 64e9 + 2e-6)) < 1e-15)
+        // 16 GPUs on 2 nodes: 8 of 15 peers are remote, over the 50 GB/s NIC.
+        let remote = 9e6 * 8 / 15 / 50e9 + 5e-6
+        #expect(abs(Collectives.allToAllTime(bytesPerGPU: 9e6, gpus: 16, gpusPerNode: 8, scaleUp: nvlink, scaleOut: rdma) - remote) < 1e-15)
+    }
+
+    @Test func pipelineSplitsMemoryAndAddsHandoffs() throws {
+        let model = try Fixtures.model("llama2-70b")
+        let gpu = try Fixtures.gpu("h100-sxm")
+        let precision = Precision(weights: .fp8, kvCache: .fp8)
+        let one = MemoryBudget(model: model, gpu: gpu, precision: precision, tensorParallel: 1)
+        let two = MemoryBudget(model: model, gpu: gpu, precision: precision, tensorParallel: 1, pipelineParallel: 2)
+        #expect(abs(two.weightBytesPerGPU - one.weightBytesPerGPU / 2) < 1)
+        #expect(two.kvBytesPerTokenPerGPU == one.kvBytesPerTokenPerGPU / 2)
+        let flat = StepTimeModel(model: model, gpu: gpu, precision: precision, tensorParallel: 1, gpusPerNode: 8)
+        let piped = StepTimeModel(model: model, gpu: gpu, precision: precision, tensorParallel: 1, gpusPerNode: 8,
+                                  parallelism: Parallelism(tensor: 1, pipeline: 2))
+        let work = StepWork(decodeSequences: 100, decodeContextTokens: 100 * 500, sampledTokens: 100)
+        // One hand-off of 100 x 8192 x 2 B over NVLink (450 GB/s) plus 2 us; the layers' work is the same.
+        let handoff = 100 * 8192 * 2 / 450e9 + 2e-6
+        #expect(abs(piped.time(for: work) - flat.time(for: work) - handoff) < 1e-12)
+    }
+
+    @Test func pipelinedReplicasRunOneVirtualEnginePerStage() throws {
+        let scenario = try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [Override(parsing: "parallelism={tensor: 2, pipeline: 2}")])
+        let deployment = try scenario.deployment()
+        #expect(deployment.replicas == 2 && deployment.engines == 4)
+        let engines = deployment.makeReplicas(seed: 1)
+        #expect(engines.count == 4 && engines.allSatisfy { $0.state.kvCapacityTokens == deployment.memory.kvCapacityTokens / 2 })
+    }
+}

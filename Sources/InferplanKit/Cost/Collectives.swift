@@ -1,5 +1,22 @@
 /// Latency-bandwidth costs of the collectives tensor parallelism needs.
 public enum Collectives {
+    /// Seconds for an all-to-all in which each of `gpus` GPUs sends `bytesPerGPU` in all, spread
+    /// evenly over the others: over the NICs when the group spans nodes; over a switched fabric at
+    /// the per-GPU rate; over a mesh on all its peer links at once.
+    public static func allToAllTime(bytesPerGPU: Double, gpus: Int, gpusPerNode: Int, scaleUp: ScaleUpLink, scaleOut: ScaleOutNetwork) -> Double {
+        guard gpus > 1, bytesPerGPU > 0 else { return 0 }
+        if gpus > gpusPerNode {
+            // The share bound for other nodes leaves over the NICs; the rest over the scale-up link.
+            let remote = Double(gpus - gpusPerNode) / Double(gpus - 1)
+            return max(bytesPerGPU * remote / scaleOut.bytesPerSecondPerGPU + scaleOut.latency,
+                       bytesPerGPU * (1 - remote) / scaleUp.bytesPerSecondPerDirection + scaleUp.latency)
+        }
+        switch scaleUp.topology {
+        case .switched: return bytesPerGPU / scaleUp.bytesPerSecondPerDirection + scaleUp.latency
+        case .mesh: return bytesPerGPU / Double(gpus - 1) / scaleUp.linkBytesPerSecondPerDirection + scaleUp.latency
+        }
+    }
+
     /// Seconds for an all-reduce of `bytes` per GPU among `gpus` GPUs that span
     /// `gpus / gpusPerNode` nodes: two-level (hierarchical) when they cross nodes - reduce-scatter
     /// inside each node over the scale-up link, a ring all-reduce of each GPU's 1/g share across

@@ -8,19 +8,19 @@ public struct MemoryBudget: Sendable, Equatable {
     public var kvBytesPerGPU: Double
     /// KV-cache bytes one token occupies on each GPU, over all full-attention layers.
     public var kvBytesPerTokenPerGPU: Double
-    /// Tokens of KV cache one replica holds.
+    /// Tokens of KV cache one replica holds (each pipeline stage holds its own layers' share).
     public var kvCapacityTokens: Int
     public var usableBytesPerGPU: Double
 
-    public init(model: ModelArchitecture, gpu: GPUSpec, precision: Precision, tensorParallel: Int) {
-        let tp = Double(tensorParallel)
+    public init(model: ModelArchitecture, gpu: GPUSpec, precision: Precision, tensorParallel: Int, pipelineParallel: Int = 1) {
+        let tp = Double(tensorParallel) * Double(pipelineParallel)
         usableBytesPerGPU = gpu.usableMemoryBytes
         weightBytesPerGPU = WeightLayout(model: model, precision: precision).totalBytes / tp
         reserveBytesPerGPU = gpu.efficiency.activationReserveBytes
         let free = gpu.usableMemoryBytes - weightBytesPerGPU - reserveBytesPerGPU
         kvBytesPerGPU = max(0, free * gpu.efficiency.kvMemoryFraction)
         let kvShards = Double(WeightLayout.kvShards(model: model, tensorParallel: tensorParallel))
-        kvBytesPerTokenPerGPU = Double(model.fullAttentionLayers) * model.kvElementsPerTokenPerLayer
+        kvBytesPerTokenPerGPU = Double(model.fullAttentionLayers) / Double(pipelineParallel) * model.kvElementsPerTokenPerLayer
             * precision.kvCache.bytesPerElement / kvShards
         kvCapacityTokens = kvBytesPerTokenPerGPU > 0 ? Int(kvBytesPerGPU / kvBytesPerTokenPerGPU) : 0
     }

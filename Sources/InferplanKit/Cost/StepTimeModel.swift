@@ -33,9 +33,13 @@ public struct StepTimeModel: Sendable {
     private let kvBytesPerTokenPerLayer: Double
     private let qkvParameters: Double
 
+    /// Pipeline stages and expert parallelism (tensor parallelism is `tensorParallel`).
+    public let parallelism: Parallelism
+
     public init(model: ModelArchitecture, gpu: GPUSpec, precision: Precision, tensorParallel: Int,
-                gpusPerNode: Int? = nil, scaleOut: ScaleOutNetwork = .rdma400) {
+                gpusPerNode: Int? = nil, scaleOut: ScaleOutNetwork = .rdma400, parallelism: Parallelism? = nil) {
         self.model = model
+        self.parallelism = parallelism ?? Parallelism(tensor: tensorParallel)
         self.gpusPerNode = gpusPerNode ?? tensorParallel
         self.scaleOut = scaleOut
         self.gpu = gpu
@@ -134,7 +138,22 @@ public struct StepTimeModel: Sendable {
                bytes: weights.denseFFNBytesPerLayer / tp + t * (2 * h + 3 * Double(model.ffn) / tp) * Self.activationBytes,
                mlpFormat, rows: t)
         }
-        if let moe = model.moe {
+        if let moe = model.moe, parallelism.expert > 1 {
+            // Expert parallelism: whole experts on `expert` GPUs; the busiest one sets the time.
+            let e = parallelism.expert
+            let pairs = Parallelism.busiestLoad(pairs: t * Double(moe.active), gpus: e) * parallelism.expertImbalance
+            let split = tp / Double(e)   // each expert's columns over the rest of the tensor group
+            let touched = Self.expectedExpertsTouched(experts: moe.experts, active: moe.active, tokens: t)
+            let flops = 2 * (pairs + t * Double(moe.shared)) * model.expertParameters / split + 2 * t * model.routerParametersPerLayer / tp
+            let bytes = ((touched + Double(moe.shared)) * weights.expertBytes + weights.routerBytesPerLayer) / tp
+                + pairs * (2 * h + 3 * Double(moe.expertFFN) / split) * Self.activationBytes
+            op("experts", Double(model.moeLayers), flops: flops, bytes: bytes, expertFormat, rows: pairs / Double(max(1, moe.experts / e)))
+            // Dispatch and combine: each GPU sends its 1/e share of the tokens' k copies to the others.
+            let message = t / Double(e) * Double(moe.active) * h * Self.activationBytes * Double(e - 1) / Double(e)
+            let seconds = 2 * Collectives.allToAllTime(bytesPerGPU: message, gpus: e, gpusPerNode: gpusPerNode,
+                                                       scaleUp: gpu.scaleUp, scaleOut: scaleOut)
+            visit("ep_all_to_all", 0, 2 * Double(model.moeLayers) * message, .bf16, Double(model.moeLayers) * seconds, true)
+        } else if let moe = model.moe {
             let (flops, bytes) = expertWork(tokens: t, moe: moe)
             // Each touched expert's GEMM sees about t x k / touched tokens.
             let touched = max(1, Self.expectedExpertsTouched(experts: moe.experts, active: moe.active, tokens: t))
@@ -150,12 +169,27 @@ public struct StepTimeModel: Sendable {
                bytes: weights.lmHeadBytes / tp + sampled * (h + vocab / tp) * Self.activationBytes, .bf16, rows: sampled)
         }
 
-        // Tensor parallelism: an all-reduce of the hidden state after attention and after the FFN.
+        // Tensor parallelism: an all-reduce of the hidden state after attention and after the FFN
+        // (MoE layers under expert parallelism combine by all-to-all instead).
         if tensorParallel > 1 {
             let message = t * h * Self.activationBytes
             let seconds = Collectives.allReduceTime(bytes: message, gpus: tensorParallel, gpusPerNode: gpusPerNode,
                                                     scaleUp: gpu.scaleUp, scaleOut: scaleOut)
-            visit("tp_all_reduce", 0, 2 * layers * message, .bf16, 2 * layers * seconds, true)
+            let count = 2 * layers - (parallelism.expert > 1 ? Double(model.moeLayers) : 0)
+            visit("tp_all_reduce", 0, count * message, .bf16, count * seconds, true)
+        }
+
+        // Pipeline: the micro-batch's hidden state passes from each stage to the next, over NVLink
+        // inside a node and over the NICs where a stage boundary falls between nodes.
+        if parallelism.pipeline > 1 {
+            let message = t * h * Self.activationBytes
+            let boundaries = parallelism.pipeline - 1
+            let crossNode = tensorParallel >= gpusPerNode ? boundaries
+                : min(boundaries, (tensorParallel * parallelism.pipeline - 1) / gpusPerNode)
+            let inside = message / gpu.scaleUp.linkBytesPerSecondPerDirection + gpu.scaleUp.latency
+            let across = message / scaleOut.bytesPerSecondPerGPU + scaleOut.latency
+            let seconds = Double(boundaries - crossNode) * inside + Double(crossNode) * across
+            visit("pp_handoff", 0, Double(boundaries) * message, .bf16, seconds, true)
         }
     }
 

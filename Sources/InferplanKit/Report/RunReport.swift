@@ -21,6 +21,8 @@ public struct RunReport: Sendable, Encodable {
     public var gpus: Int
     public var nodes: Int
     public var tensorParallel: Int
+    public var pipelineParallel: Int
+    public var expertParallel: Int
     public var replicas: Int
     public var benchmark: String
     public var workloadScenario: String
@@ -59,6 +61,7 @@ public struct RunReport: Sendable, Encodable {
         case scenario, file, model, gpu, weights, gpus, nodes, replicas, benchmark, seed, qps, events
         case modelName = "model_name", gpuName = "gpu_name", kvCache = "kv_cache"
         case tensorParallel = "tensor_parallel", workloadScenario = "workload_scenario"
+        case pipelineParallel = "pipeline_parallel", expertParallel = "expert_parallel"
         case scheduler, kvPolicy = "kv_policy", router, maxQPS = "max_qps", search, repeatSummary = "repeat", preemptions, groups
         case issuedSamples = "issued_samples", completedSamples = "completed_samples"
         case inputTokens = "input_tokens", outputTokens = "output_tokens"
@@ -110,6 +113,8 @@ public struct RunReport: Sendable, Encodable {
         gpus = deployment.gpus
         nodes = deployment.nodes
         tensorParallel = deployment.tensorParallel
+        pipelineParallel = deployment.parallelism.pipeline
+        expertParallel = deployment.parallelism.expert
         replicas = deployment.replicas
         benchmark = scenario.workload.benchmark
         workloadScenario = scenario.workload.scenario.rawValue

@@ -16,7 +16,7 @@ extension Scenario {
             throw error("workload", "requests of up to \(workload.input.upperBound) input + \(workload.output.upperBound) output tokens exceed \(model.id)'s context of \(model.maxContext) tokens",
                         valid: "input_tokens.max + output_tokens.max <= \(model.maxContext)")
         }
-        let deployment = Deployment(model: model, groups: groups, precision: precision, tensorParallel: tensorParallel, serving: serving)
+        let deployment = Deployment(model: model, groups: groups, precision: precision, parallelism: parallelism, serving: serving)
         for group in deployment.groups {
             try check(group: group, longest: longest)
         }

@@ -52,22 +52,7 @@ extension Scenario {
         precision = Precision(weights: try note(precisionMap.required("weights")).choice(WeightFormat.self),
                               kvCache: try note(precisionMap.required("kv_cache")).choice(KVFormat.self))
 
-        let parallelism = try root.optional("parallelism")?.mapping(allowed: ["tensor"])
-        let tensorValue = parallelism?.optional("tensor")
-        tensorParallel = try tensorValue.map { try note($0).int(in: 1...1024) } ?? 1
-        if let tensorValue {
-            // A replica fills part of a node, or whole nodes (tensor parallelism across nodes).
-            for group in nodeGroups {
-                let perNode = group.gpusPerNode
-                let withinNode = perNode % tensorParallel == 0
-                let wholeNodes = tensorParallel % perNode == 0 && group.nodes % (tensorParallel / perNode) == 0
-                guard withinNode || wholeNodes else {
-                    let common = (1...perNode).filter { d in nodeGroups.allSatisfy { $0.gpusPerNode % d == 0 } }.map(String.init).joined(separator: ", ")
-                    throw tensorValue.error("tensor parallelism \(tensorParallel) does not divide the \(perNode) GPUs of a node, nor span whole nodes of the \(group.nodes) there are",
-                                            valid: "one of \(common), or a multiple of \(perNode) that divides the GPUs of the cluster (replicas = gpus / tensor)")
-                }
-            }
-        }
+        parallelism = try Self.parallelism(root.optional("parallelism"), groups: nodeGroups, model: model, note: note)
 
         serving = try Self.serving(root.optional("serving"), note: note)
         workload = try Self.workload(workloadMap, benchmark: benchmark, baseDirectory: baseDirectory, note: note)
@@ -111,6 +96,54 @@ extension Scenario {
                              nodes: try group.optional("nodes").map { try note($0).int(in: 1...100_000) } ?? 1,
                              scaleOut: try scaleOut(group.optional("scale_out") ?? hardware.optional("scale_out"), gpusPerNode: perNode))
         }
+    }
+
+    /// `parallelism: {tensor:, pipeline:, expert:, data:, expert_imbalance:}`, checked against the
+    /// nodes and the model: a replica fills part of a node or whole nodes; expert parallelism needs
+    /// a mixture-of-experts model; `data`, if given, must be the replica count the rest implies.
+    private static func parallelism(_ value: YAMLValue?, groups: [NodeGroup], model: ModelArchitecture,
+                                    note: (YAMLValue) -> YAMLValue) throws -> Parallelism {
+        let map = try value?.mapping(allowed: ["tensor", "pipeline", "expert", "data", "expert_imbalance"])
+        var result = Parallelism(
+            tensor: try map?.optional("tensor").map { try note($0).int(in: 1...1024) } ?? 1,
+            pipeline: try map?.optional("pipeline").map { try note($0).int(in: 1...model.layers) } ?? 1,
+            expert: try map?.optional("expert").map { try note($0).int(in: 1...1024) } ?? 1,
+            expertImbalance: try map?.optional("expert_imbalance").map { try note($0).double(in: 1...100) } ?? 1)
+        let perReplica = result.gpusPerReplica
+        for group in groups {
+            let perNode = group.gpusPerNode
+            let withinNode = perNode % perReplica == 0
+            let wholeNodes = perReplica % perNode == 0 && group.nodes % (perReplica / perNode) == 0
+            guard withinNode || wholeNodes else {
+                let key = map?.optional("pipeline") != nil && result.pipeline > 1 ? "pipeline" : "tensor"
+                let common = (1...perNode).filter { d in groups.allSatisfy { $0.gpusPerNode % d == 0 } }.map(String.init).joined(separator: ", ")
+                let location = map?.optional(key) ?? value
+                let problem = "tensor parallelism \(result.tensor)\(result.pipeline > 1 ? " x pipeline \(result.pipeline)" : "") does not divide the \(perNode) GPUs of a node, nor span whole nodes of the \(group.nodes) there are"
+                let valid = "one of \(common) GPUs per replica (tensor x pipeline), or a multiple of \(perNode) that divides the GPUs of the cluster (replicas = gpus / (tensor x pipeline))"
+                if let location { throw location.error(problem, valid: valid) }
+                throw InputError(location: "scenario", keyPath: "parallelism", problem: problem, valid: valid)
+            }
+        }
+        if let expertValue = map?.optional("expert"), result.expert > 1 {
+            guard let moe = model.moe else {
+                throw expertValue.error("expert parallelism needs a mixture-of-experts model, and \(model.id) is dense",
+                                        valid: "expert: 1 (or a MoE model such as mixtral-8x7b, gpt-oss-120b, deepseek-r1)")
+            }
+            guard result.tensor % result.expert == 0, moe.experts % result.expert == 0 else {
+                throw expertValue.error("expert parallelism \(result.expert) must divide the tensor group (\(result.tensor)) and the \(moe.experts) experts",
+                                        valid: "a divisor of both, e.g. expert: \(result.tensor) with tensor: \(result.tensor)")
+            }
+        }
+        if let dataValue = map?.optional("data") {
+            let data = try note(dataValue).int(in: 1...1_000_000)
+            let gpus = groups.reduce(0) { $0 + $1.gpus }
+            guard data * perReplica == gpus else {
+                throw dataValue.error("tensor x pipeline x data = \(data * perReplica) GPUs, but the cluster has \(gpus)",
+                                      valid: "data: \(gpus / max(1, perReplica)) (replicas = gpus / (tensor x pipeline)), or leave it out")
+            }
+        }
+        result.tensor = max(1, result.tensor)
+        return result
     }
 
     static let workloadKeys = ["benchmark", "scenario", "samples", "seed", "qps", "duration_s", "input_tokens", "output_tokens",

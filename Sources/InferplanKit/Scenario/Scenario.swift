@@ -9,7 +9,8 @@ public struct Scenario: Sendable {
     /// The cluster's node groups (one unless `hardware.node_groups` names several).
     public var groups: [NodeGroup]
     public var precision: Precision
-    public var tensorParallel: Int
+    public var parallelism: Parallelism
+    public var tensorParallel: Int { parallelism.tensor }
     public var serving: ServingConfig
     public var workload: Workload
     public var benchmark: BenchmarkPreset?

@@ -16,12 +16,13 @@ public struct Deployment: Sendable {
         public var gpus: Int { gpusPerNode * nodes }
         public var replicas: Int
         /// The node a replica of this group starts on, counted within the group.
-        func node(ofReplica local: Int, tensorParallel: Int) -> Int { local * tensorParallel / gpusPerNode }
+        func node(ofReplica local: Int, gpusPerReplica: Int) -> Int { local * gpusPerReplica / gpusPerNode }
     }
 
     public var model: ModelArchitecture
     public var precision: Precision
-    public var tensorParallel: Int
+    public var parallelism: Parallelism
+    public var tensorParallel: Int { parallelism.tensor }
     public var serving: ServingConfig
     public var groups: [Group]
     public var scaleOut: ScaleOutNetwork
@@ -37,21 +38,24 @@ public struct Deployment: Sendable {
     public var gpus: Int { groups.reduce(0) { $0 + $1.gpus } }
     public var replicas: Int { groups.reduce(0) { $0 + $1.replicas } }
 
-    public init(model: ModelArchitecture, groups: [NodeGroup], precision: Precision, tensorParallel: Int,
+    public init(model: ModelArchitecture, groups: [NodeGroup], precision: Precision, parallelism: Parallelism,
                 serving: ServingConfig, scaleOut: ScaleOutNetwork = .rdma400) {
         self.model = model
         self.precision = precision
-        self.tensorParallel = tensorParallel
+        self.parallelism = parallelism
+        let tensorParallel = parallelism.tensor, perReplica = parallelism.gpusPerReplica
         self.serving = serving
         self.scaleOut = scaleOut
         self.groups = groups.map { group in
             var gpu = group.gpu
             if let overhead = serving.stepOverhead { gpu.efficiency.stepOverhead = overhead }
             return Group(gpu: gpu, gpusPerNode: group.gpusPerNode, nodes: group.nodes,
-                         memory: MemoryBudget(model: model, gpu: gpu, precision: precision, tensorParallel: tensorParallel),
+                         memory: MemoryBudget(model: model, gpu: gpu, precision: precision, tensorParallel: tensorParallel,
+                                              pipelineParallel: parallelism.pipeline),
                          stepModel: StepTimeModel(model: model, gpu: gpu, precision: precision, tensorParallel: tensorParallel,
-                                                  gpusPerNode: group.gpusPerNode, scaleOut: group.scaleOut ?? scaleOut),
-                         replicasPerNode: group.gpusPerNode / tensorParallel, replicas: group.gpus / tensorParallel)
+                                                  gpusPerNode: group.gpusPerNode, scaleOut: group.scaleOut ?? scaleOut,
+                                                  parallelism: parallelism),
+                         replicasPerNode: group.gpusPerNode / perReplica, replicas: group.gpus / perReplica)
         }
     }
 
@@ -59,7 +63,7 @@ public struct Deployment: Sendable {
     public init(model: ModelArchitecture, gpu: GPUSpec, precision: Precision, tensorParallel: Int,
                 gpusPerNode: Int, nodes: Int, serving: ServingConfig, scaleOut: ScaleOutNetwork = .rdma400) {
         self.init(model: model, groups: [NodeGroup(gpu: gpu, gpusPerNode: gpusPerNode, nodes: nodes)], precision: precision,
-                  tensorParallel: tensorParallel, serving: serving, scaleOut: scaleOut)
+                  parallelism: Parallelism(tensor: tensorParallel), serving: serving, scaleOut: scaleOut)
     }
 
     public var kvTransfer: KVTransfer { KVTransfer(memory: memory, scaleUp: gpu.scaleUp, scaleOut: scaleOut) }
@@ -83,7 +87,11 @@ public struct Deployment: Sendable {
         return 64 / group.stepModel.time(for: work)
     }
 
-    /// One `Replica` per tensor-parallel group, numbered node by node, group by group. Per-GPU speed
+    /// Engines the engine simulates: one per replica, or `pipeline` virtual engines per pipelined one.
+    public var engines: Int { replicas * parallelism.pipeline }
+
+    /// One `Replica` (engine) per tensor-parallel group - `pipeline` of them per pipelined replica,
+    /// each with its share of the KV cache - numbered node by node, group by group. Per-GPU speed
     /// spread and step jitter come from GSL streams seeded from `seed`, apart from the workload's.
     func makeReplicas(seed: UInt64) -> [Replica] {
         let spread = serving.variability.gpuSpeedSpread
@@ -93,16 +101,18 @@ public struct Deployment: Sendable {
         var firstNode = 0
         for (groupIndex, group) in groups.enumerated() {
             let weight = Self.speed(of: group) / fastest
-            for local in 0..<group.replicas {
+            let pipeline = parallelism.pipeline
+            for slot in 0..<(group.replicas * pipeline) {
+                let local = slot / pipeline
                 let index = replicas.count
                 let role: Replica.Role = serving.scheduler != .disaggregated ? .mixed
                     : local % max(1, group.replicasPerNode) < serving.prefillReplicasPerNode ? .prefill : .decode
                 let slowdown = spread > 0 ? min(2, max(0.5, speeds.normal(mean: 1, sd: spread))) : 1
                 let jitter = serving.variability.stepJitter > 0
                     ? StepJitter(seed: seed &+ 0x7177 &+ UInt64(index), sd: serving.variability.stepJitter) : nil
-                let state = ReplicaState(kvCapacityTokens: group.memory.kvCapacityTokens, blockTokens: serving.kvBlockTokens,
+                let state = ReplicaState(kvCapacityTokens: group.memory.kvCapacityTokens / pipeline, blockTokens: serving.kvBlockTokens,
                                          policy: serving.kvPolicy)
-                replicas.append(Replica(index: index, node: firstNode + group.node(ofReplica: local, tensorParallel: tensorParallel), group: groupIndex,
+                replicas.append(Replica(index: index, node: firstNode + group.node(ofReplica: local, gpusPerReplica: parallelism.gpusPerReplica), group: groupIndex,
                                         role: role, state: state, scheduler: makeScheduler(role: role),
                                         stepModel: group.stepModel, weight: weight, slowdown: slowdown, jitter: jitter))
             }
