@@ -94,13 +94,16 @@ import Testing
         #expect(experts.bytes >= weightBytes && experts.bytes < weightBytes * 1.001)
     }
 
-    @Test func ringAllReduceByHand() {
+    @Test func ringOrTreeAllReduceByHand() {
         let link = ScaleUpLink(name: "nvlink", topology: .switched, bytesPerSecondPerDirection: 450e9,
                                linkBytesPerSecondPerDirection: 450e9, domainGPUs: 8, latency: 2e-6)
         // 2 GPUs, 1 MB: 2 x (1/2) x 1e6 / 450e9 + 2 x 1 x 2 us.
         #expect(abs(Collectives.allReduceTime(bytes: 1e6, gpus: 2, link: link) - (1e6 / 450e9 + 4e-6)) < 1e-15)
-        // 8 GPUs: 2 x 7/8 x 1e6 / 450e9 + 14 x 2 us.
-        #expect(abs(Collectives.allReduceTime(bytes: 1e6, gpus: 8, link: link) - (1.75e6 / 450e9 + 28e-6)) < 1e-15)
+        // (The tree: 2 x 1e6 / 450e9 + 2 x 1 x 2 us = 8.4 us, slower than the ring's 6.2 us for 2 GPUs.)
+        // 8 GPUs: ring 2 x 7/8 x 1e6 / 450e9 + 14 x 2 us = 31.9 us; tree 2 x 1e6 / 450e9 + 2 x 3 x 2 us = 16.4 us.
+        #expect(abs(Collectives.allReduceTime(bytes: 1e6, gpus: 8, link: link) - (2e6 / 450e9 + 12e-6)) < 1e-15)
+        // 64 MB on 8 GPUs: the ring's smaller volume wins.
+        #expect(abs(Collectives.allReduceTime(bytes: 64e6, gpus: 8, link: link) - (2 * 7.0 / 8 * 64e6 / 450e9 + 28e-6)) < 1e-15)
         #expect(Collectives.allReduceTime(bytes: 1e6, gpus: 1, link: link) == 0)
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Latency-bandwidth costs of the collectives tensor parallelism needs.
 public enum Collectives {
     /// Seconds for an all-to-all in which each of `gpus` GPUs sends `bytesPerGPU` in all, spread
@@ -37,8 +39,8 @@ public enum Collectives {
 
     /// Seconds for an all-reduce of `bytes` per GPU among `gpus` GPUs of one scale-up domain.
     ///
-    /// Switched fabric (NVLink): ring all-reduce, 2(n-1)/n x bytes over the per-GPU rate, plus
-    /// 2(n-1) hops of latency. Point-to-point mesh (Infinity Fabric): direct reduce-scatter and
+    /// Switched fabric (NVLink): the faster of a ring all-reduce (2(n-1)/n x bytes over the per-GPU
+    /// rate, plus 2(n-1) hops of latency) and a tree (2 x bytes, 2 log2(n) hops). Point-to-point mesh (Infinity Fabric): direct reduce-scatter and
     /// all-gather, each GPU sending bytes/n to every peer at once over its n-1 links, so 2 x bytes/n
     /// over one link's rate, plus 2 hops of latency.
     public static func allReduceTime(bytes: Double, gpus: Int, link: ScaleUpLink) -> Double {
@@ -46,7 +48,11 @@ public enum Collectives {
         let n = Double(gpus)
         switch link.topology {
         case .switched:
-            return 2 * (n - 1) / n * bytes / link.bytesPerSecondPerDirection + 2 * (n - 1) * link.latency
+            // The faster of ring and tree, as NCCL's tuner picks: the ring moves the least data;
+            // the (pipelined double binary) tree pays 2 log2(n) latencies instead of 2(n-1).
+            let ring = 2 * (n - 1) / n * bytes / link.bytesPerSecondPerDirection + 2 * (n - 1) * link.latency
+            let tree = 2 * bytes / link.bytesPerSecondPerDirection + 2 * log2(n) * link.latency
+            return min(ring, tree)
         case .mesh:
             return 2 * (bytes / n) / link.linkBytesPerSecondPerDirection + 2 * link.latency
         }

@@ -40,6 +40,7 @@ public struct CatalogListing: Sendable, Encodable {
     public var models: [Model] = []
     public var benchmarks: [Benchmark] = []
     public var efficiency: [Efficiency] = []
+    public var nodes: [String] = []
 
     public init(catalog: Catalog) throws {
         let base = catalog.root.appendingPathComponent("gpus").path
@@ -62,6 +63,10 @@ public struct CatalogListing: Sendable, Encodable {
             let preset = try catalog.benchmark(catalog.document(.benchmarks, id: id))
             benchmarks.append(Benchmark(id: id, model: preset.model, input: preset.input.summary, output: preset.output.summary,
                                         minOfflineSamples: preset.minOfflineSamples, confidence: preset.confidence))
+        }
+        for id in catalog.ids(.nodes) {
+            let entry = try catalog.document(.nodes, id: id).mapping(allowed: ["id", "name", "gpu", "gpus_per_node", "scale_out", "source"])
+            nodes.append("\(id): \(try entry.required("name").string())")
         }
         for id in catalog.ids(.efficiency) {
             let profile = try catalog.efficiency(catalog.document(.efficiency, id: id))
@@ -86,6 +91,9 @@ public struct CatalogListing: Sendable, Encodable {
         for preset in benchmarks {
             lines.append("  \(Format.pad(preset.id, 22, right: false)) model \(preset.model); input \(preset.input); output \(preset.output); \(Format.grouped(preset.minOfflineSamples)) Offline samples")
         }
+        lines.append("")
+        lines.append("Nodes (hardware.node: GPU, count and scale-out network)")
+        for node in nodes { lines.append("  " + node) }
         lines.append("")
         lines.append("Efficiency profiles (fitted per hardware generation and software stack)")
         for profile in efficiency {

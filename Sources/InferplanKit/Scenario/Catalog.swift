@@ -5,10 +5,11 @@ import Foundation
 /// by editing code.
 public struct Catalog: Sendable {
     public enum Kind: String, CaseIterable, Sendable {
-        case gpus, models, benchmarks, efficiency
+        case gpus, models, benchmarks, efficiency, nodes
 
         var singular: String {
             switch self {
+            case .nodes: return "node"
             case .gpus: return "gpu"
             case .models: return "model"
             case .benchmarks: return "benchmark"

@@ -62,7 +62,7 @@ extension Scenario {
     /// `hardware`: one group (`gpu`, `gpus_per_node`, `nodes`) or `node_groups: [{gpu:, nodes:, gpus_per_node:}, ...]`.
     private static func nodeGroups(_ value: YAMLValue, catalog: Catalog, baseDirectory: String,
                                    note: (YAMLValue) -> YAMLValue) throws -> [NodeGroup] {
-        let hardware = try value.mapping(allowed: ["gpu", "gpus_per_node", "nodes", "node_groups", "scale_out"])
+        let hardware = try value.mapping(allowed: ["node", "gpu", "gpus_per_node", "nodes", "node_groups", "scale_out"])
         func scaleOut(_ value: YAMLValue?, gpusPerNode: Int) throws -> ScaleOutNetwork? {
             guard let value else { return nil }
             let m = try note(value).mapping(allowed: ["name", "gbps_per_node", "latency_us"])
@@ -75,8 +75,26 @@ extension Scenario {
             try catalog.gpu(catalog.document(.gpus, reference: note(reference), baseDirectory: baseDirectory), baseDirectory: baseDirectory)
         }
         let defaultPerNode = try hardware.optional("gpus_per_node").map { try note($0).int(in: 1...1024) }
+        // A node catalog entry supplies the GPU, its count and the scale-out network.
+        func nodeEntry(_ reference: YAMLValue, nodes: Int, scaleOutOverride: YAMLValue?) throws -> NodeGroup {
+            let entry = try catalog.document(.nodes, reference: note(reference), baseDirectory: baseDirectory)
+                .mapping(allowed: ["id", "name", "gpu", "gpus_per_node", "scale_out", "source"])
+            let perNode = try entry.required("gpus_per_node").int(in: 1...1024)
+            return NodeGroup(gpu: try gpu(entry.required("gpu")), gpusPerNode: perNode, nodes: nodes,
+                             scaleOut: try scaleOut(scaleOutOverride ?? entry.optional("scale_out"), gpusPerNode: perNode))
+        }
+        if let nodeValue = hardware.optional("node") {
+            for key in ["gpu", "gpus_per_node", "node_groups"] {
+                if let conflicting = hardware.optional(key) {
+                    throw conflicting.error("'\(key)' and 'node' cannot both be given: the node entry names its GPU and count",
+                                            valid: "either node: (a node catalog id), or gpu: and gpus_per_node:")
+                }
+            }
+            return [try nodeEntry(nodeValue, nodes: try hardware.optional("nodes").map { try note($0).int(in: 1...100_000) } ?? 1,
+                                  scaleOutOverride: hardware.optional("scale_out"))]
+        }
         guard let list = hardware.optional("node_groups") else {
-            let gpuValue = try hardware.required("gpu", hint: "a GPU id (see `inferplan catalog`) or a path to a GPU YAML")
+            let gpuValue = try hardware.required("gpu", hint: "a GPU id (see `inferplan catalog`) or a path to a GPU YAML; or node: a node id such as hgx-h200")
             let perNode = try defaultPerNode ?? note(hardware.required("gpus_per_node", hint: "GPUs in one node, e.g. 8")).int(in: 1...1024)
             return [NodeGroup(gpu: try gpu(gpuValue), gpusPerNode: perNode,
                               nodes: try hardware.optional("nodes").map { try note($0).int(in: 1...100_000) } ?? 1,
@@ -90,7 +108,11 @@ extension Scenario {
         let items = try note(list).sequence()
         guard !items.isEmpty else { throw list.error("node_groups is empty", valid: "[{gpu: mi300x, nodes: 1}, ...]") }
         return try items.map { item in
-            let group = try item.mapping(allowed: ["gpu", "nodes", "gpus_per_node", "scale_out"])
+            let group = try item.mapping(allowed: ["node", "gpu", "nodes", "gpus_per_node", "scale_out"])
+            if let nodeValue = group.optional("node") {
+                return try nodeEntry(nodeValue, nodes: try group.optional("nodes").map { try note($0).int(in: 1...100_000) } ?? 1,
+                                     scaleOutOverride: group.optional("scale_out") ?? hardware.optional("scale_out"))
+            }
             let perNode = try group.optional("gpus_per_node").map { try note($0).int(in: 1...1024) } ?? defaultPerNode ?? 8
             return NodeGroup(gpu: try gpu(group.required("gpu")), gpusPerNode: perNode,
                              nodes: try group.optional("nodes").map { try note($0).int(in: 1...100_000) } ?? 1,
