@@ -26,7 +26,7 @@ let cases = [
          overrides: ["workload.qps=max"], targetSeconds: 15.0),
     Case(name: "Llama 2 70B Interactive max-rate search (600 s probes), 8 x H200", file: "Scenarios/llama2-70b-server-8xh200.yaml",
          overrides: ["workload.qps=max", "workload.scenario=interactive"], targetSeconds: 15.0),
-    Case(name: "Llama 2 70B Server, 600 s at 1,200 queries/s, 12 nodes x 8 H200", file: "Scenarios/default.yaml",
+    Case(name: "Llama 2 70B Server, 600 s at 1,200 queries/s, 12 nodes x 8 H200 (full MLPerf length)", file: "Scenarios/default.yaml",
          overrides: ["workload.scenario=server", "workload.qps=1200", "workload.duration_s=600", "hardware.nodes=12"], targetSeconds: 5.0),
 ]
 
@@ -69,6 +69,21 @@ for benchCase in cases {
     print(String(format: "      %.3f s wall (target < %.1f s: %@), %@, %d requests, %.0f output tokens/s simulated",
                  median, benchCase.targetSeconds, met ? "met" : "MISSED", what, requests, tokensPerSecond))
 }
+// `inferplan scale` from 1 to 12 nodes of 8 GPUs, Offline, Llama 2 70B (target: under 10 s).
+do {
+    let started = DispatchTime.now().uptimeNanoseconds
+    let study = try ScalingStudy(path: root.appendingPathComponent("Scenarios/default.yaml").path, overrides: [], nodeCounts: Array(1...12))
+    let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    let met = wall < 10
+    allMet = allMet && met
+    print("  Scaling study, Llama 2 70B Offline, 1 to 12 nodes of 8 x H200")
+    print(String(format: "      %.2f s wall (target < 10 s: %@), efficiency at 12 nodes %.1f%%", wall, met ? "met" : "MISSED",
+                 100 * (study.points.last?.efficiency ?? 0)))
+} catch {
+    print("  scaling study: \(error)")
+    exit(2)
+}
+
 // A 1,000-point sweep of single-node Offline points on all cores (target: under 2 minutes).
 do {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("inferplan-bench-\(UUID().uuidString)").path

@@ -168,3 +168,19 @@ import Testing
         #expect(engines.count == 4 && engines.allSatisfy { $0.state.kvCapacityTokens == deployment.memory.kvCapacityTokens / 2 })
     }
 }
+
+@Suite struct SlidingWindowKVTests {
+    @Test func gptOssSequencesHoldTheirWindowBlocks() throws {
+        let scenario = try Fixtures.scenario(Fixtures.defaultScenarioYAML.replacingOccurrences(of: "model: llama2-70b", with: "model: gpt-oss-120b")
+            .replacingOccurrences(of: "weights: fp8", with: "weights: mxfp4").replacingOccurrences(of: "mlperf-llama2-70b", with: "mlperf-gpt-oss-120b")
+            .replacingOccurrences(of: "samples: 2000", with: "samples: 300").replacingOccurrences(of: "scheduler: continuous", with: "scheduler: chunked-prefill"))
+        let deployment = try scenario.deployment()
+        let engines = deployment.makeReplicas(seed: 1)
+        // 18 sliding layers x 128 tokens / 18 full layers = 128 token equivalents = 8 blocks of 16.
+        #expect(engines[0].state.windowBlocks == 8)
+        let result = Simulation(deployment: deployment, workload: scenario.workload).run()
+        #expect(result.log.completed == 300)
+        #expect(result.replicaStats.allSatisfy { $0.peakKVBlocks <= $0.capacityBlocks && $0.unfinished == 0 })
+        #expect(try Fixtures.scenario(Fixtures.defaultScenarioYAML).deployment().makeReplicas(seed: 1)[0].state.windowBlocks == 0)
+    }
+}

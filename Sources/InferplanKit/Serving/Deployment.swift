@@ -97,6 +97,11 @@ public struct Deployment: Sendable {
         let spread = serving.variability.gpuSpeedSpread
         let speeds = RandomSource(seed: seed &+ 0x5EED)
         let fastest = groups.map(Self.speed).max() ?? 1
+        // Sliding-window layers cache at most `window` tokens per sequence: in full-layer token
+        // equivalents, window x sliding layers / full layers (an upper bound for shorter sequences).
+        let windowTokens = model.attention.slidingWindow.map { window in
+            model.fullAttentionLayers > 0 ? (window * model.slidingLayers + model.fullAttentionLayers - 1) / model.fullAttentionLayers : 0
+        } ?? 0
         var replicas: [Replica] = []
         var firstNode = 0
         for (groupIndex, group) in groups.enumerated() {
@@ -111,7 +116,7 @@ public struct Deployment: Sendable {
                 let jitter = serving.variability.stepJitter > 0
                     ? StepJitter(seed: seed &+ 0x7177 &+ UInt64(index), sd: serving.variability.stepJitter) : nil
                 let state = ReplicaState(kvCapacityTokens: group.memory.kvCapacityTokens / pipeline, blockTokens: serving.kvBlockTokens,
-                                         policy: serving.kvPolicy)
+                                         policy: serving.kvPolicy, windowTokens: windowTokens)
                 replicas.append(Replica(index: index, node: firstNode + group.node(ofReplica: local, gpusPerReplica: parallelism.gpusPerReplica), group: groupIndex,
                                         role: role, state: state, scheduler: makeScheduler(role: role),
                                         stepModel: group.stepModel, weight: weight, slowdown: slowdown, jitter: jitter))

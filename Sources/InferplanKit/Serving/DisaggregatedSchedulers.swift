@@ -65,10 +65,10 @@ extension ReplicaState {
             guard reservedBlocks + reservation(request) <= capacityBlocks else { return false }
             reservedBlocks += reservation(request)
         case .paged:
-            guard blocks(cached) + watermarkBlocks <= freeBlocks else { return false }
+            guard blocks(cached) + windowBlocks + watermarkBlocks <= freeBlocks else { return false }
         }
         transferred.removeFirst()
-        usedBlocks += blocks(cached)
+        usedBlocks += blocks(cached) + windowBlocks
         usedTokens += cached
         admissions.append((id, log.epoch[id]))
         startDecoding(id, cached: cached, requests: requests, log: &log)

@@ -55,14 +55,14 @@ extension ReplicaState {
     /// Frees the KV of a sequence that leaves this replica with `cached` tokens.
     mutating func release(_ id: Int, cached: Int, requests: [Request]) {
         usedTokens -= cached
-        usedBlocks -= blocks(cached)
+        usedBlocks -= blocks(cached) + windowBlocks
         if policy == .reserve { reservedBlocks -= reservation(requests[id]) }
     }
 
     // MARK: Prompts
 
     /// Blocks a request reserves under `.reserve`: its prompt and all its output.
-    func reservation(_ request: Request) -> Int { blocks(request.inputTokens + request.outputTokens) }
+    func reservation(_ request: Request) -> Int { blocks(request.inputTokens + request.outputTokens) + windowBlocks }
 
     /// Tokens a prompt chunk of up to `wanted` tokens can have, given the free blocks.
     func chunkThatFits(done: Int, wanted: Int) -> Int {
@@ -111,9 +111,10 @@ extension ReplicaState {
                 guard reservedBlocks + reservation(request) <= capacityBlocks else { return }
                 reservedBlocks += reservation(request)
             case .paged:
-                guard blocks(chunk) + watermarkBlocks <= freeBlocks else { return }
+                guard blocks(chunk) + windowBlocks + watermarkBlocks <= freeBlocks else { return }
             }
             waiting.removeFirst()
+            usedBlocks += windowBlocks
             admissions.append((next, log.epoch[next]))
             prefilling.append(Prefill(request: next, done: 0, target: target))
             planChunk(slot: prefilling.count - 1, tokens: chunk, into: &work)

@@ -37,6 +37,9 @@ public struct ReplicaState {
     public let policy: KVCachePolicy
     /// Paged admission keeps this many blocks free for running sequences to grow into (vLLM: 1%).
     let watermarkBlocks: Int
+    /// Blocks every running sequence holds besides its tokens' own: the KV of sliding-window layers
+    /// (gpt-oss), bounded by the window, in full-layer token equivalents.
+    public let windowBlocks: Int
 
     /// Requests routed here and not yet admitted (preempted ones go back to the front).
     var waiting = Deque<Int>()
@@ -71,8 +74,9 @@ public struct ReplicaState {
     /// Output tokens this replica produced.
     public internal(set) var outputTokens = 0
 
-    public init(kvCapacityTokens: Int, blockTokens: Int, policy: KVCachePolicy) {
+    public init(kvCapacityTokens: Int, blockTokens: Int, policy: KVCachePolicy, windowTokens: Int = 0) {
         self.kvCapacityTokens = kvCapacityTokens
+        self.windowBlocks = (windowTokens + blockTokens - 1) / blockTokens
         self.blockTokens = blockTokens
         self.capacityBlocks = kvCapacityTokens / blockTokens
         self.policy = policy

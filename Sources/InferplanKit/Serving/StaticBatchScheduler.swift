@@ -37,9 +37,10 @@ extension ReplicaState {
             guard reservedBlocks + reservation(request) <= capacityBlocks else { return false }
             reservedBlocks += reservation(request)
         case .paged:
-            guard blocks(request.inputTokens) + watermarkBlocks <= freeBlocks else { return false }
+            guard blocks(request.inputTokens) + windowBlocks + watermarkBlocks <= freeBlocks else { return false }
         }
         waiting.removeFirst()
+        usedBlocks += windowBlocks
         admissions.append((id, log.epoch[id]))
         prefilling.append(Prefill(request: id, done: 0, target: request.inputTokens + Int(log.generated[id])))
         return true
