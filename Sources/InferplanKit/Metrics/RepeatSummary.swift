@@ -46,19 +46,12 @@ public struct RepeatSummary: Sendable, Encodable {
         self.figures = figures
     }
 
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ s: String) { stringValue = s }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
 
     public func encode(to encoder: Encoder) throws {
-        var root = encoder.container(keyedBy: Key.self)
-        try root.encode(runs, forKey: Key("runs"))
-        try root.encode(seeds, forKey: Key("seeds"))
-        var nested = root.nestedContainer(keyedBy: Key.self, forKey: Key("figures"))
-        for (name, estimate) in figures { try nested.encode(estimate, forKey: Key(name)) }
+        var root = encoder.container(keyedBy: DynamicCodingKey.self)
+        try root.encode(runs, forKey: DynamicCodingKey("runs"))
+        try root.encode(seeds, forKey: DynamicCodingKey("seeds"))
+        var nested = root.nestedContainer(keyedBy: DynamicCodingKey.self, forKey: DynamicCodingKey("figures"))
+        for (name, estimate) in figures { try nested.encode(estimate, forKey: DynamicCodingKey(name)) }
     }
 }

@@ -15,15 +15,20 @@ extension ReplicaState {
         plannedDecodeBlocks = 0
     }
 
-    /// If nothing could be planned although sequences hold KV (a paged cache full of half-done
-    /// prompts), preempts the newest until the oldest can move: the way out of a KV deadlock.
-    mutating func breakStall(_ work: inout StepWork, requests: [Request], log: inout RequestLog,
-                             replan: (inout ReplicaState, inout StepWork, inout RequestLog) -> Void) {
+    /// Plans a step with `plan`. If nothing could be planned although sequences hold KV (a paged
+    /// cache full of half-done prompts), preempts the newest until the oldest can move - the way out
+    /// of a KV deadlock - and plans again.
+    mutating func formStep(requests: [Request], log: inout RequestLog,
+                           plan: (inout ReplicaState, inout StepWork, inout RequestLog) -> Void) -> StepWork {
+        beginStep()
+        var work = StepWork()
+        plan(&self, &work, &log)
         while work.isEmpty, running > 1, policy == .paged {
-            guard preemptLatest(requests: requests, log: &log) else { return }
+            guard preemptLatest(requests: requests, log: &log) else { break }
             beginStep()
             work = StepWork()
-            replan(&self, &work, &log)
+            plan(&self, &work, &log)
         }
+        return work
     }
 }

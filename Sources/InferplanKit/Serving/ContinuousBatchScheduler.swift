@@ -2,16 +2,11 @@
 /// its token first; the rest of the step's token budget goes to whole prompts, oldest first. A prompt
 /// is never split across steps, except one that could not run otherwise (longer than the budget
 /// with nothing else to do).
-public struct ContinuousBatchScheduler: BatchScheduler {
-    public var maxBatchSequences: Int
-    public var maxBatchTokens: Int
+struct ContinuousBatchScheduler: BatchScheduler {
+    var maxBatchSequences: Int
+    var maxBatchTokens: Int
 
-    public init(maxBatchSequences: Int, maxBatchTokens: Int) {
-        self.maxBatchSequences = maxBatchSequences
-        self.maxBatchTokens = maxBatchTokens
-    }
-
-    public func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork {
+    func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork {
         state.beginStep()
         var work = StepWork()
         state.planDecodes(into: &work, requests: requests, log: &log)

@@ -3,23 +3,14 @@
 /// run decodes only. The hand-off itself is costed by `KVTransfer` and scheduled by the engine.
 
 /// The prompt side: chunked prompts within the token budget, no decodes.
-public struct PrefillOnlyScheduler: BatchScheduler {
-    public var maxBatchSequences: Int
-    public var maxBatchTokens: Int
+struct PrefillOnlyScheduler: BatchScheduler {
+    var maxBatchSequences: Int
+    var maxBatchTokens: Int
 
-    public init(maxBatchSequences: Int, maxBatchTokens: Int) {
-        self.maxBatchSequences = maxBatchSequences
-        self.maxBatchTokens = maxBatchTokens
-    }
-
-    public func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork {
-        state.beginStep()
-        var work = StepWork()
-        plan(&state, &work, requests: requests, log: &log)
-        state.breakStall(&work, requests: requests, log: &log) { state, work, log in
+    func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork {
+        state.formStep(requests: requests, log: &log) { state, work, log in
             plan(&state, &work, requests: requests, log: &log)
         }
-        return work
     }
 
     private func plan(_ state: inout ReplicaState, _ work: inout StepWork, requests: [Request], log: inout RequestLog) {
@@ -31,16 +22,11 @@ public struct PrefillOnlyScheduler: BatchScheduler {
 
 /// The token side: sequences whose KV arrived start decoding at once; sequences preempted here are
 /// recomputed here (chunked, within the token budget).
-public struct DecodeOnlyScheduler: BatchScheduler {
-    public var maxBatchSequences: Int
-    public var maxBatchTokens: Int
+struct DecodeOnlyScheduler: BatchScheduler {
+    var maxBatchSequences: Int
+    var maxBatchTokens: Int
 
-    public init(maxBatchSequences: Int, maxBatchTokens: Int) {
-        self.maxBatchSequences = maxBatchSequences
-        self.maxBatchTokens = maxBatchTokens
-    }
-
-    public func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork {
+    func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork {
         state.beginStep()
         while state.running < maxBatchSequences, let id = state.transferred.first {
             guard state.admitTransferred(id, requests: requests, log: &log) else { break }

@@ -1,16 +1,11 @@
 /// Static batching (request-level, as before Orca): when the replica is empty it takes up to
 /// `maxBatchSequences` requests as one batch, prefills them (in chunks of the token budget) and
 /// decodes until every one has finished; nothing joins a batch in flight.
-public struct StaticBatchScheduler: BatchScheduler {
-    public var maxBatchSequences: Int
-    public var maxBatchTokens: Int
+struct StaticBatchScheduler: BatchScheduler {
+    var maxBatchSequences: Int
+    var maxBatchTokens: Int
 
-    public init(maxBatchSequences: Int, maxBatchTokens: Int) {
-        self.maxBatchSequences = maxBatchSequences
-        self.maxBatchTokens = maxBatchTokens
-    }
-
-    public func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork {
+    func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork {
         state.beginStep()
         var work = StepWork()
         let batchOpen = state.running == 0

@@ -37,39 +37,32 @@ public struct ValidationReport: Sendable, Encodable {
         return errors.count % 2 == 1 ? errors[mid] : (errors[mid - 1] + errors[mid]) / 2
     }
 
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ string: String) { stringValue = string }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
 
     public func encode(to encoder: Encoder) throws {
-        var root = encoder.container(keyedBy: Key.self)
-        var list = root.nestedUnkeyedContainer(forKey: Key("rows"))
+        var root = encoder.container(keyedBy: DynamicCodingKey.self)
+        var list = root.nestedUnkeyedContainer(forKey: DynamicCodingKey("rows"))
         for row in rows {
-            var object = list.nestedContainer(keyedBy: Key.self)
-            for (name, value) in zip(header, row.result.row.values) { try object.encode(value, forKey: Key(name)) }
-            try object.encode(row.result.line, forKey: Key("line"))
+            var object = list.nestedContainer(keyedBy: DynamicCodingKey.self)
+            for (name, value) in zip(header, row.result.row.values) { try object.encode(value, forKey: DynamicCodingKey(name)) }
+            try object.encode(row.result.line, forKey: DynamicCodingKey("line"))
             if let skipped = row.skipped {
-                try object.encode(skipped, forKey: Key("skipped"))
+                try object.encode(skipped, forKey: DynamicCodingKey("skipped"))
                 continue
             }
-            try object.encodeIfPresent(row.predicted.map(round2), forKey: Key("predicted_tokens_per_s"))
-            try object.encodeIfPresent(row.result.tokensPerSecond, forKey: Key("published_tokens_per_s"))
-            try object.encodeIfPresent(row.errorPercent.map(round2), forKey: Key("error_pct"))
-            try object.encodeIfPresent(row.tensorParallelUsed, forKey: Key("tensor_parallel_used"))
-            try object.encodeIfPresent(row.maxQPS.map(round2), forKey: Key("predicted_max_qps"))
-            try object.encode(row.tensorParallelChosen, forKey: Key("tensor_parallel_chosen"))
+            try object.encodeIfPresent(row.predicted.map(round2), forKey: DynamicCodingKey("predicted_tokens_per_s"))
+            try object.encodeIfPresent(row.result.tokensPerSecond, forKey: DynamicCodingKey("published_tokens_per_s"))
+            try object.encodeIfPresent(row.errorPercent.map(round2), forKey: DynamicCodingKey("error_pct"))
+            try object.encodeIfPresent(row.tensorParallelUsed, forKey: DynamicCodingKey("tensor_parallel_used"))
+            try object.encodeIfPresent(row.maxQPS.map(round2), forKey: DynamicCodingKey("predicted_max_qps"))
+            try object.encode(row.tensorParallelChosen, forKey: DynamicCodingKey("tensor_parallel_chosen"))
         }
-        try root.encodeIfPresent(medianAbsoluteErrorPercent.map(round2), forKey: Key("median_abs_error_pct"))
-        var byScenario = root.nestedContainer(keyedBy: Key.self, forKey: Key("median_abs_error_pct_by_scenario"))
+        try root.encodeIfPresent(medianAbsoluteErrorPercent.map(round2), forKey: DynamicCodingKey("median_abs_error_pct"))
+        var byScenario = root.nestedContainer(keyedBy: DynamicCodingKey.self, forKey: DynamicCodingKey("median_abs_error_pct_by_scenario"))
         for scenario in ["offline", "server", "interactive"] {
-            try byScenario.encodeIfPresent(medianAbsoluteErrorPercent(scenario: scenario).map(round2), forKey: Key(scenario))
+            try byScenario.encodeIfPresent(medianAbsoluteErrorPercent(scenario: scenario).map(round2), forKey: DynamicCodingKey(scenario))
         }
-        try root.encode(rows.filter { $0.errorPercent != nil }.count, forKey: Key("predicted_rows"))
-        try root.encode(rows.filter { $0.skipped != nil }.count, forKey: Key("skipped_rows"))
+        try root.encode(rows.filter { $0.errorPercent != nil }.count, forKey: DynamicCodingKey("predicted_rows"))
+        try root.encode(rows.filter { $0.skipped != nil }.count, forKey: DynamicCodingKey("skipped_rows"))
     }
 
     public func text() -> String {
