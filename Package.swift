@@ -21,11 +21,18 @@ let package = Package(
             pkgConfig: "gsl",
             providers: [.apt(["libgsl-dev"])]
         ),
+        // FP4 formats (E2M1, E8M0, E4M3, MXFP4, NVFP4) in C: the bit-exact scalar reference that the
+        // calibration kernels are tested against.
+        .target(
+            name: "CFP4",
+            linkerSettings: [.linkedLibrary("m")]
+        ),
         // The simulator: scenario -> built system -> engine -> metrics -> report.
         .target(
             name: "InferplanKit",
             dependencies: [
                 "CGSL",
+                "CFP4",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -48,7 +55,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InferplanKitTests",
-            dependencies: ["InferplanKit", "inferplan"]
+            dependencies: ["InferplanKit", "inferplan", "CFP4"]
         ),
     ]
 )

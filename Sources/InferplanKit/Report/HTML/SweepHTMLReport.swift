@@ -11,7 +11,7 @@ public struct SweepHTMLReport {
     /// Reads a results folder (or its `results.jsonl`).
     public init(results path: String) throws {
         var isFolder: ObjCBool = false
-        FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
         let folder = isFolder.boolValue ? path : (path as NSString).deletingLastPathComponent
         let manifestPath = (folder as NSString).appendingPathComponent("results.manifest.json")
         guard let data = FileManager.default.contents(atPath: manifestPath),
