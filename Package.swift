@@ -23,9 +23,13 @@ let package = Package(
         ),
         // FP4 formats (E2M1, E8M0, E4M3, MXFP4, NVFP4) in C: the bit-exact scalar reference that the
         // calibration kernels are tested against.
+        // -O3 even in debug builds: the kernels are measured, and C stays fast without Swift's release
+        // mode (../shared/reference/swift-notes.md). ISA-specific code uses target attributes and
+        // runtime dispatch, never -march=native.
         .target(
             name: "CFP4",
-            linkerSettings: [.linkedLibrary("m")]
+            cSettings: [.unsafeFlags(["-O3"])],
+            linkerSettings: [.linkedLibrary("m"), .linkedLibrary("pthread")]
         ),
         // The simulator: scenario -> built system -> engine -> metrics -> report.
         .target(
@@ -50,7 +54,7 @@ let package = Package(
         // Wall-time benchmarks (never timed inside unit tests): `swift run -c release inferplan-bench`.
         .executableTarget(
             name: "inferplan-bench",
-            dependencies: ["InferplanKit"],
+            dependencies: ["InferplanKit", "CFP4"],
             path: "Benchmarks/inferplan-bench"
         ),
         .testTarget(

@@ -5,6 +5,7 @@ import InferplanKit
 //
 //   swift run -c release inferplan-bench            # all cases, median of 5 runs each
 //   swift run -c release inferplan-bench --runs 1   # quicker
+//   swift run -c release inferplan-bench --kernels  # also the FP4 decode kernels
 //
 // Each case loads a bundled scenario with overrides, simulates it, and reports the median wall
 // time, events and events per second, next to its target.
@@ -110,4 +111,5 @@ do {
     print("  1,000-point sweep: \(error)")
     exit(2)
 }
+if CommandLine.arguments.contains("--kernels") { benchmarkKernels() }
 exit(allMet ? 0 : 1)

@@ -1,0 +1,31 @@
+import CFP4
+import Foundation
+
+/// Wall time of the MXFP4 decode GEMM on the shapes of issue 3, best path, both cores: bytes of
+/// packed weights (with scales) read per second at batch 1, GFLOP/s at batch 32.
+func benchmarkKernels() {
+    let path = ip_best_path()
+    print("  MXFP4 decode GEMM, path \(String(cString: ip_path_name(path))), 2 threads (median of 5)")
+    for (k, n) in [(4096, 14336), (8192, 28672)] {
+        var packed = [UInt8](repeating: 0, count: n * k / 2)
+        var scales = [UInt8](repeating: 127, count: n * k / 32)
+        // Random codes: the kernel's speed does not depend on the values.
+        var state: UInt64 = 1
+        for i in packed.indices { state = state &* 6364136223846793005 &+ 1; packed[i] = UInt8(truncatingIfNeeded: state >> 33) }
+        for i in scales.indices { scales[i] = 120 + UInt8(i % 8) }
+        let bytes = Double(packed.count + scales.count)
+        for batch in [1, 32] {
+            let x = (0..<(batch * k)).map { Float(($0 % 13) - 6) / 7 }
+            var y = [Float](repeating: 0, count: batch * n)
+            var times: [Double] = []
+            for _ in 0..<5 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = ip_mxfp4_gemm(x, batch, packed, scales, n, k, &y, 2, IP_PATH_AUTO)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            }
+            let t = times.sorted()[2]
+            print(String(format: "      K %5d x N %5d, batch %2d: %7.2f ms, %5.1f GB/s of packed weights, %6.1f GFLOP/s",
+                         k, n, batch, t * 1000, bytes / t / 1e9, 2 * Double(batch * n * k) / t / 1e9))
+        }
+    }
+}

@@ -1,0 +1,3 @@
+// The CFP4 module: FP4 formats (the scalar reference) and the fast kernels.
+#include "fp4_formats.h"
+#include "fp4_kernels.h"

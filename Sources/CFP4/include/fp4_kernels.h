@@ -1,0 +1,33 @@
+// Fast FP4 decode kernels for the CPU: Y[B x N] = X[B x K] . W[N x K]^T with W in MXFP4.
+//
+// Activations are quantised to int8 per 32-element block (a float scale each); each weight block's
+// nibbles are decoded by a byte shuffle into 2 x E2M1 + 12 (an unsigned byte, 0...24), multiplied
+// with the activations by VNNI's vpdpbusd (AVX-512) or pmaddubsw (AVX2); the +12 bias is removed by
+// starting each block's accumulator at -12 x sum(q). The E8M0 scale is a power of two applied once
+// per block. Paths are chosen at run time from the CPU's features (never -march=native); a path can
+// be forced for testing.
+#ifndef INFERPLAN_FP4_KERNELS_H
+#define INFERPLAN_FP4_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "fp4_formats.h"
+
+typedef enum {
+    IP_PATH_AUTO = 0,
+    IP_PATH_SCALAR = 1,
+    IP_PATH_AVX2 = 2,
+    IP_PATH_AVX512_VNNI = 3,
+} ip_kernel_path;
+
+/// The best path this CPU supports.
+ip_kernel_path ip_best_path(void);
+const char *ip_path_name(ip_kernel_path path);
+
+/// Y = X . W^T, W in MXFP4 (`packed`: rows x k/2 bytes, `scales`: rows x k/32 E8M0 codes).
+/// k must be a multiple of 32. `threads` >= 1 splits the rows. Returns IP_FP4_BAD_LENGTH, or
+/// IP_FP4_NOT_FINITE if the path is not supported on this CPU.
+ip_fp4_status ip_mxfp4_gemm(const float *x, size_t batch, const uint8_t *packed, const uint8_t *scales,
+                            size_t rows, size_t k, float *y, int threads, ip_kernel_path path);
+
+#endif

@@ -1,0 +1,86 @@
+import CFP4
+import Foundation
+import Testing
+
+/// The fast MXFP4 GEMM on every dispatch path this CPU has, against the scalar reference.
+@Suite struct FP4KernelTests {
+    struct Case: Sendable, CustomStringConvertible {
+        var batch: Int, rows: Int, k: Int
+        var description: String { "B\(batch) N\(rows) K\(k)" }
+    }
+
+    static let cases = [Case(batch: 1, rows: 1, k: 32), Case(batch: 1, rows: 17, k: 96), Case(batch: 2, rows: 3, k: 256),
+                        Case(batch: 5, rows: 64, k: 160), Case(batch: 9, rows: 33, k: 64), Case(batch: 4, rows: 8, k: 4096)]
+
+    static var paths: [ip_kernel_path] {
+        let best = ip_best_path()
+        return [IP_PATH_SCALAR, IP_PATH_AVX2, IP_PATH_AVX512_VNNI].filter { $0.rawValue <= best.rawValue }
+    }
+
+    /// Deterministic pseudo-random values in [-range, range].
+    static func values(_ count: Int, seed: UInt64, range: Float) -> [Float] {
+        var state = seed &* 6364136223846793005 &+ 1442695040888963407
+        return (0..<count).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return (Float(state >> 40) / Float(1 << 24) * 2 - 1) * range
+        }
+    }
+
+    @Test(arguments: cases)
+    func everyPathMatchesTheReference(shape: Case) throws {
+        let w = Self.values(shape.rows * shape.k, seed: UInt64(shape.k), range: 3)
+        let x = Self.values(shape.batch * shape.k, seed: UInt64(shape.rows) + 7, range: 2)
+        var packed = [UInt8](repeating: 0, count: shape.rows * shape.k / 2)
+        var scales = [UInt8](repeating: 0, count: shape.rows * shape.k / 32)
+        #expect(ip_mxfp4_quantize(w, w.count, &packed, &scales) == IP_FP4_OK)
+        var reference = [Float](repeating: 0, count: shape.batch * shape.rows)
+        #expect(ip_mxfp4_gemm_reference(x, shape.batch, packed, scales, shape.rows, shape.k, &reference) == IP_FP4_OK)
+        var dequantised = [Float](repeating: 0, count: w.count)
+        ip_mxfp4_dequantize(packed, scales, w.count, &dequantised)
+        for path in Self.paths {
+            for threads in [1, 2] {
+                var y = [Float](repeating: .nan, count: shape.batch * shape.rows)
+                #expect(ip_mxfp4_gemm(x, shape.batch, packed, scales, shape.rows, shape.k, &y, Int32(threads), path) == IP_FP4_OK)
+                for b in 0..<shape.batch {
+                    for r in 0..<shape.rows {
+                        // Bound: each activation is off by at most amax(block) / 254 after int8 rounding.
+                        var bound: Float = 1e-4
+                        for block in 0..<(shape.k / 32) {
+                            let xs = (0..<32).map { abs(x[b * shape.k + block * 32 + $0]) }.max()! / 254
+                            bound += xs * (0..<32).reduce(0) { $0 + abs(dequantised[r * shape.k + block * 32 + $1]) }
+                        }
+                        let error = abs(y[b * shape.rows + r] - reference[b * shape.rows + r])
+                        #expect(error <= bound * 1.001, "\(ip_path_name(path).map { String(cString: $0) } ?? "") \(shape) b\(b) r\(r): \(error) > \(bound)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func pathsAgreeWithEachOther() {
+        let shape = Case(batch: 3, rows: 21, k: 320)
+        let w = Self.values(shape.rows * shape.k, seed: 3, range: 5)
+        let x = Self.values(shape.batch * shape.k, seed: 4, range: 1)
+        var packed = [UInt8](repeating: 0, count: w.count / 2), scales = [UInt8](repeating: 0, count: w.count / 32)
+        _ = ip_mxfp4_quantize(w, w.count, &packed, &scales)
+        let results = Self.paths.map { path -> [Float] in
+            var y = [Float](repeating: 0, count: shape.batch * shape.rows)
+            _ = ip_mxfp4_gemm(x, shape.batch, packed, scales, shape.rows, shape.k, &y, 2, path)
+            return y
+        }
+        // The same integer dot products; only the float summation order differs.
+        for other in results.dropFirst() {
+            for (a, b) in zip(results[0], other) { #expect(abs(a - b) <= 1e-4 * max(1, abs(a))) }
+        }
+    }
+
+    @Test func rejectsBadLengthsAndUnsupportedPaths() {
+        var y = [Float](repeating: 0, count: 4)
+        #expect(ip_mxfp4_gemm([Float](repeating: 1, count: 40), 1, [UInt8](repeating: 0, count: 80), [UInt8](repeating: 127, count: 4),
+                              4, 40, &y, 1, IP_PATH_AUTO) == IP_FP4_BAD_LENGTH)
+        if ip_best_path() != IP_PATH_AVX512_VNNI {
+            #expect(ip_mxfp4_gemm([Float](repeating: 1, count: 32), 1, [UInt8](repeating: 0, count: 64), [UInt8](repeating: 127, count: 4),
+                                  4, 32, &y, 1, IP_PATH_AVX512_VNNI) == IP_FP4_NOT_FINITE)
+        }
+    }
+}
