@@ -21,6 +21,12 @@ typedef struct {
     // and the two scales, each over 8 lanes.
     int32_t *pair_bias;  // batch x k/64 x 16
     float *pair_scale;   // batch x k/64 x 16
+    // Per group of 4 blocks (128 values), for the AVX-512 path: the 4 blocks' even-index values
+    // (64 bytes, 16 per block), then their odd-index values; biases in lanes 0, 4, 8, 12; each
+    // block's scale over its 4 lanes.
+    int8_t *quad_q;      // batch x k/128 x 128
+    int32_t *quad_bias;  // batch x k/128 x 16
+    float *quad_scale;   // batch x k/128 x 16
 } quantized_x;
 
 static int quantize_activations(const float *x, size_t batch, size_t k, quantized_x *out) {
@@ -31,7 +37,12 @@ static int quantize_activations(const float *x, size_t batch, size_t k, quantize
     size_t pairs = blocks / 2;
     out->pair_bias = aligned_alloc(64, sizeof(int32_t) * 16 * (batch * pairs + 1));
     out->pair_scale = aligned_alloc(64, sizeof(float) * 16 * (batch * pairs + 1));
-    if (!out->q || !out->scale || !out->bias || !out->pair_bias || !out->pair_scale) return 0;
+    size_t quads = blocks / 4;
+    out->quad_q = aligned_alloc(64, 128 * (batch * quads + 1));
+    out->quad_bias = aligned_alloc(64, sizeof(int32_t) * 16 * (batch * quads + 1));
+    out->quad_scale = aligned_alloc(64, sizeof(float) * 16 * (batch * quads + 1));
+    if (!out->q || !out->scale || !out->bias || !out->pair_bias || !out->pair_scale
+        || !out->quad_q || !out->quad_bias || !out->quad_scale) return 0;
     for (size_t b = 0; b < batch; b++) {
         for (size_t blk = 0; blk < blocks; blk++) {
             const float *v = x + b * k + blk * IP_MXFP4_BLOCK;
@@ -49,6 +60,19 @@ static int quantize_activations(const float *x, size_t batch, size_t k, quantize
             }
             out->scale[b * blocks + blk] = s * 0.5f;
             out->bias[b * blocks + blk] = -IP_BIAS * sum;
+        }
+        for (size_t g = 0; g < quads; g++) {
+            int8_t *quad = out->quad_q + (b * quads + g) * 128;
+            for (int j = 0; j < 4; j++) {
+                const int8_t *q = out->q + b * k + (4 * g + j) * IP_MXFP4_BLOCK;   // [even 16 | odd 16]
+                memcpy(quad + 16 * j, q, 16);
+                memcpy(quad + 64 + 16 * j, q + 16, 16);
+            }
+            for (int lane = 0; lane < 16; lane++) {
+                size_t blk = 4 * g + lane / 4;
+                out->quad_bias[(b * quads + g) * 16 + lane] = lane % 4 == 0 ? out->bias[b * blocks + blk] : 0;
+                out->quad_scale[(b * quads + g) * 16 + lane] = out->scale[b * blocks + blk];
+            }
         }
         for (size_t p = 0; p < pairs; p++) {
             int32_t *bias = out->pair_bias + (b * pairs + p) * 16;
@@ -69,6 +93,9 @@ static void free_activations(quantized_x *qx) {
     free(qx->bias);
     free(qx->pair_bias);
     free(qx->pair_scale);
+    free(qx->quad_q);
+    free(qx->quad_bias);
+    free(qx->quad_scale);
 }
 
 static inline float e8m0(uint8_t code) {
@@ -157,6 +184,29 @@ static void rows_avx512(const quantized_x *qx, size_t batch, const uint8_t *pack
             __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
             float tail[4] = {0, 0, 0, 0};
             size_t blk = 0;
+            // Four blocks per 64-byte load: low nibbles are the blocks' even values, high nibbles
+            // their odd values, each block in its own 4 lanes; two vpdpbusd cover 128 weights.
+            const __m512i expand = _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
+            const size_t quads = blocks / 4;
+            for (; blk + 4 <= blocks; blk += 4) {
+                __m512i bytes = _mm512_loadu_si512((const void *)(w + blk * 16));
+                __m512i u_lo = _mm512_shuffle_epi8(lut, _mm512_and_si512(bytes, low));
+                __m512i u_hi = _mm512_shuffle_epi8(lut, _mm512_and_si512(_mm512_srli_epi16(bytes, 4), low));
+                uint32_t codes;
+                memcpy(&codes, rs + blk, 4);
+                __m512i exps = _mm512_permutexvar_epi32(expand, _mm512_cvtepu8_epi32(_mm_cvtsi32_si128((int)codes)));
+                __m512 ws = _mm512_castsi512_ps(_mm512_slli_epi32(exps, 23));
+                const size_t group = blk / 4;
+                for (size_t t = 0; t < tile; t++) {
+                    size_t b = b0 + t;
+                    const int8_t *quad = qx->quad_q + (b * quads + group) * 128;
+                    __m512i init = _mm512_load_si512((const void *)(qx->quad_bias + (b * quads + group) * 16));
+                    __m512i dot = _mm512_dpbusd_epi32(init, u_lo, _mm512_load_si512((const void *)quad));
+                    dot = _mm512_dpbusd_epi32(dot, u_hi, _mm512_load_si512((const void *)(quad + 64)));
+                    __m512 s = _mm512_mul_ps(_mm512_load_ps(qx->quad_scale + (b * quads + group) * 16), ws);
+                    acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), s, acc[t]);
+                }
+            }
             for (; blk + 2 <= blocks; blk += 2) {
                 // 32 packed bytes = two blocks: [lo A | hi A | lo B | hi B] lines up with q's layout.
                 __m256i bytes = _mm256_loadu_si256((const __m256i *)(w + blk * 16));
