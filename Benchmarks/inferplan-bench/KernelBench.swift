@@ -5,6 +5,8 @@ import Foundation
 /// packed weights (with scales) read per second at batch 1, GFLOP/s at batch 32.
 func benchmarkKernels() {
     let path = ip_best_path()
+    let bandwidth = ip_read_bandwidth(512 << 20, 2, 5)
+    print(String(format: "  Read-only memory bandwidth, 2 threads, 512 MiB buffer: %.1f GB/s", bandwidth / 1e9))
     print("  MXFP4 decode GEMM, path \(String(cString: ip_path_name(path))), 2 threads (median of 5)")
     for (k, n) in [(4096, 14336), (8192, 28672)] {
         var packed = [UInt8](repeating: 0, count: n * k / 2)
@@ -24,8 +26,8 @@ func benchmarkKernels() {
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             }
             let t = times.sorted()[2]
-            print(String(format: "      K %5d x N %5d, batch %2d: %7.2f ms, %5.1f GB/s of packed weights, %6.1f GFLOP/s",
-                         k, n, batch, t * 1000, bytes / t / 1e9, 2 * Double(batch * n * k) / t / 1e9))
+            print(String(format: "      K %5d x N %5d, batch %2d: %7.2f ms, %5.1f GB/s of packed weights (%3.0f%% of read bandwidth), %6.1f GFLOP/s",
+                         k, n, batch, t * 1000, bytes / t / 1e9, 100 * bytes / t / bandwidth, 2 * Double(batch * n * k) / t / 1e9))
         }
     }
 }

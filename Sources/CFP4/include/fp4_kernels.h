@@ -31,3 +31,10 @@ ip_fp4_status ip_mxfp4_gemm(const float *x, size_t batch, const uint8_t *packed,
                             size_t rows, size_t k, float *y, int threads, ip_kernel_path path);
 
 #endif
+
+#ifndef INFERPLAN_FP4_BANDWIDTH
+#define INFERPLAN_FP4_BANDWIDTH
+/// Read-only memory bandwidth in bytes/s: `threads` threads each sum their share of a `bytes`
+/// buffer, best of `repeats` passes (STREAM-like; the buffer should be far larger than the caches).
+double ip_read_bandwidth(size_t bytes, int threads, int repeats);
+#endif
