@@ -84,3 +84,42 @@ import Testing
         }
     }
 }
+
+/// The NVFP4 GEMM on every dispatch path, against dequantised weights.
+@Suite struct NVFP4KernelTests {
+    @Test(arguments: FP4KernelTests.cases)
+    func everyPathMatchesDequantisedMath(shape: FP4KernelTests.Case) throws {
+        let w = FP4KernelTests.values(shape.rows * shape.k, seed: UInt64(shape.k) + 11, range: 3)
+        let x = FP4KernelTests.values(shape.batch * shape.k, seed: UInt64(shape.rows) + 5, range: 2)
+        let global = ip_nvfp4_global_scale(w, w.count)
+        var packed = [UInt8](repeating: 0, count: w.count / 2), scales = [UInt8](repeating: 0, count: w.count / 16)
+        #expect(ip_nvfp4_quantize(w, w.count, global, &packed, &scales) == IP_FP4_OK)
+        var dequantised = [Float](repeating: 0, count: w.count)
+        ip_nvfp4_dequantize(packed, scales, w.count, global, &dequantised)
+        for path in FP4KernelTests.paths {
+            for threads in [1, 2] {
+                var y = [Float](repeating: .nan, count: shape.batch * shape.rows)
+                #expect(ip_nvfp4_gemm(x, shape.batch, packed, scales, global, shape.rows, shape.k, &y, Int32(threads), path) == IP_FP4_OK)
+                for b in 0..<shape.batch {
+                    for r in 0..<shape.rows {
+                        var exact = 0.0
+                        var bound: Float = 1e-4
+                        for block in 0..<(shape.k / 32) {
+                            let xs = (0..<32).map { abs(x[b * shape.k + block * 32 + $0]) }.max()! / 254
+                            bound += xs * (0..<32).reduce(0) { $0 + abs(dequantised[r * shape.k + block * 32 + $1]) }
+                        }
+                        for i in 0..<shape.k { exact += Double(x[b * shape.k + i]) * Double(dequantised[r * shape.k + i]) }
+                        let error = abs(Double(y[b * shape.rows + r]) - exact)
+                        #expect(error <= Double(bound) * 1.001, "path \(path.rawValue) \(shape) b\(b) r\(r): \(error) > \(bound)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func rejectsBadLengths() {
+        var y = [Float](repeating: 0, count: 1)
+        #expect(ip_nvfp4_gemm([Float](repeating: 1, count: 16), 1, [UInt8](repeating: 0, count: 8), [UInt8](repeating: 0x38, count: 1),
+                              1, 1, 16, &y, 1, IP_PATH_AUTO) == IP_FP4_BAD_LENGTH)
+    }
+}

@@ -38,3 +38,12 @@ ip_fp4_status ip_mxfp4_gemm(const float *x, size_t batch, const uint8_t *packed,
 /// buffer, best of `repeats` passes (STREAM-like; the buffer should be far larger than the caches).
 double ip_read_bandwidth(size_t bytes, int threads, int repeats);
 #endif
+
+#ifndef INFERPLAN_NVFP4_GEMM
+#define INFERPLAN_NVFP4_GEMM
+/// Y = X . W^T, W in NVFP4 (`packed`: rows x k/2 bytes, `scales`: rows x k/16 E4M3 codes, with the
+/// per-tensor `global_scale`). k must be a multiple of 32. Same scheme as the MXFP4 kernel: a 64-byte
+/// load holds 8 blocks, each in 2 dword lanes of the low- and high-nibble vectors.
+ip_fp4_status ip_nvfp4_gemm(const float *x, size_t batch, const uint8_t *packed, const uint8_t *scales, float global_scale,
+                            size_t rows, size_t k, float *y, int threads, ip_kernel_path path);
+#endif
