@@ -1,6 +1,7 @@
 import CFP4
 import Foundation
 import Testing
+@testable import InferplanKit
 
 /// The fast MXFP4 GEMM on every dispatch path this CPU has, against the scalar reference.
 @Suite struct FP4KernelTests {
@@ -121,5 +122,26 @@ import Testing
         var y = [Float](repeating: 0, count: 1)
         #expect(ip_nvfp4_gemm([Float](repeating: 1, count: 16), 1, [UInt8](repeating: 0, count: 8), [UInt8](repeating: 0x38, count: 1),
                               1, 1, 16, &y, 1, IP_PATH_AUTO) == IP_FP4_BAD_LENGTH)
+    }
+}
+
+@Suite struct HostCalibrationFitTests {
+    @Test func recoversARooflineFromSyntheticTimings() throws {
+        // Timings made from bandwidth 20 GB/s, MXFP4 150 GOP/s, NVFP4 120 GOP/s, 100 us per call.
+        var data: [HostCalibration.Measurement] = []
+        for kernel in ["mxfp4", "nvfp4"] {
+            for (k, n) in [(2048, 5632), (4096, 14336)] {
+                for batch in [1, 4, 16, 64, 256] {
+                    var m = HostCalibration.Measurement(kernel: kernel, k: k, n: n, batch: batch, seconds: 0)
+                    m.seconds = max(m.bytes / 20e9, m.ops / (kernel == "mxfp4" ? 150e9 : 120e9)) + 100e-6
+                    data.append(m)
+                }
+            }
+        }
+        let fit = try HostCalibration.fit(data, startBandwidth: 15e9, startPeak: 300e9)
+        #expect(abs(fit.bandwidth / 20e9 - 1) < 1e-3)
+        #expect(abs(fit.peak["mxfp4"]! / 150e9 - 1) < 1e-3 && abs(fit.peak["nvfp4"]! / 120e9 - 1) < 1e-3)
+        #expect(abs(fit.overhead / 100e-6 - 1) < 1e-2)
+        #expect(fit.rmsLogError < 1e-4)
     }
 }

@@ -47,3 +47,10 @@ double ip_read_bandwidth(size_t bytes, int threads, int repeats);
 ip_fp4_status ip_nvfp4_gemm(const float *x, size_t batch, const uint8_t *packed, const uint8_t *scales, float global_scale,
                             size_t rows, size_t k, float *y, int threads, ip_kernel_path path);
 #endif
+
+#ifndef INFERPLAN_FMA_PEAK
+#define INFERPLAN_FMA_PEAK
+/// FP32 fused multiply-add rate in FLOP/s on `threads` threads: independent FMA chains on the widest
+/// vectors this CPU has (best of `repeats`).
+double ip_fma_peak(int threads, int repeats);
+#endif
