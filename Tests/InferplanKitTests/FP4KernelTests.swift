@@ -145,3 +145,17 @@ import Testing
         #expect(fit.rmsLogError < 1e-4)
     }
 }
+
+@Suite struct HostProfileDeviceTests {
+    @Test func aCalibrationProfileIsADevice() throws {
+        let path = Fixtures.packageRoot.appendingPathComponent("Scenarios/host-synthetic-1b.yaml").path
+        let scenario = try Scenario.load(path: path)
+        let gpu = scenario.gpu
+        #expect(gpu.id == "host" && gpu.confidence == "measured")
+        // FP4 weights compute at the fitted kernel rate, wider formats at the measured FMA peak.
+        #expect(gpu.computeFormat(for: .fp4) == .fp4 && gpu.denseFLOPS[.fp4]! > 0 && gpu.denseFLOPS[.bf16]! > gpu.denseFLOPS[.fp4]!)
+        #expect(gpu.efficiency.compute == 1 && gpu.efficiency.bandwidth > 0.3 && gpu.efficiency.bandwidth <= 1)
+        let (_, metrics) = try Simulation.run(scenario)
+        #expect(metrics.completedSamples == 64 && metrics.outputTokens == 64 * 64)
+    }
+}

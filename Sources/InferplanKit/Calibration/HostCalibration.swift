@@ -37,6 +37,8 @@ public struct HostCalibration: Sendable {
     public var date: String
     public var readBandwidth: Double
     public var fmaPeak: Double
+    /// Physical memory of the machine, bytes (the "HBM" of a CPU device).
+    public var memoryBytes: Double
     public var measurements: [Measurement]
     public var fit: Fit
 
@@ -50,6 +52,7 @@ public struct HostCalibration: Sendable {
         date = formatter.string(from: Date())
         readBandwidth = ip_read_bandwidth(quick ? 256 << 20 : 512 << 20, Int32(threads), quick ? 3 : 5)
         fmaPeak = ip_fma_peak(Int32(threads), 3)
+        memoryBytes = Double(ProcessInfo.processInfo.physicalMemory)
         // The synthetic 1B model's shapes, and two of the catalog's (Llama 3.1 8B's and 70B's FFN).
         let shapes = quick ? [(2048, 5632), (4096, 14336)] : [(2048, 5632), (2048, 2048), (4096, 14336), (8192, 28672)]
         let batches = quick ? [1, 4, 16, 64] : [1, 2, 4, 8, 16, 32, 64, 128, 256]
@@ -117,6 +120,7 @@ public struct HostCalibration: Sendable {
             "measured:",
             "  read_bandwidth_gb_s: \(g(readBandwidth / 1e9))      # STREAM-like read-only, two streams per thread",
             "  fma_peak_gflop_s: \(g(fmaPeak / 1e9))         # FP32 FMA, widest vectors",
+            "  memory_gb: \(g(memoryBytes / 1e9))",
             "fit:   # t = max(bytes / bandwidth, ops / peak[format]) + overhead, GSL trust-region least squares on log(t)",
             "  bandwidth_gb_s: {value: \(g(fit.bandwidth / 1e9)), sd: \(g(fit.bandwidthError / 1e9))}",
             "  peak_gop_s:",

@@ -6,6 +6,9 @@ extension Catalog {
 
     /// Decodes a GPU entry. Its `efficiency` is a profile id, a path, or an inline mapping.
     public func gpu(_ document: YAMLValue, baseDirectory: String) throws -> GPUSpec {
+        if case .mapping(let raw) = document.node, raw["kind"]?.string == "host-calibration" {
+            return try hostProfileGPU(document)
+        }
         let map = try document.mapping(allowed: Self.gpuKeys)
         var flops: [ComputeFormat: Double] = [:]
         let tflops = try map.required("dense_tflops", hint: "{bf16: 989, fp8: 1979} (dense, not sparse)")

@@ -1,0 +1,36 @@
+extension Catalog {
+    /// A host calibration profile (`kind: host-calibration`, written by `inferplan calibrate`) as a
+    /// device: its measured read bandwidth with the fitted share as bandwidth efficiency; FP4 formats
+    /// computed at the fitted kernel rates and wider ones at the measured FMA peak (both achieved
+    /// rates, so the compute efficiency is 1); the fitted per-call overhead per step; the machine's
+    /// memory; one device per node, so no scale-up link.
+    func hostProfileGPU(_ document: YAMLValue) throws -> GPUSpec {
+        let map = try document.mapping(allowed: ["kind", "provenance", "measured", "fit", "measurements"])
+        let provenance = try map.required("provenance").mapping(allowed: ["cpu", "threads", "kernel_path", "date", "tool"])
+        let measured = try map.required("measured").mapping(allowed: ["read_bandwidth_gb_s", "fma_peak_gflop_s", "memory_gb"])
+        let fit = try map.required("fit").mapping(allowed: ["bandwidth_gb_s", "peak_gop_s", "overhead_us", "bandwidth_efficiency", "rms_log_error"])
+        func value(_ v: YAMLValue) throws -> Double {
+            try v.mapping(allowed: ["value", "sd"]).required("value").double(in: 0...1e15)
+        }
+        let read = try measured.required("read_bandwidth_gb_s").double(in: 0.001...1e6) * 1e9
+        let fma = try measured.required("fma_peak_gflop_s").double(in: 0.001...1e9) * 1e9
+        let memory = try measured.optional("memory_gb")?.double(in: 0.001...1e7) ?? 16
+        let peaks = try fit.required("peak_gop_s").mapping(allowed: ["mxfp4", "nvfp4"])
+        let fp4 = try value(peaks.required("mxfp4")) * 1e9
+        let fittedBandwidth = try value(fit.required("bandwidth_gb_s")) * 1e9
+        let cpu = try provenance.optional("cpu")?.string() ?? "CPU"
+        let efficiency = EfficiencyProfile(
+            id: "host-calibration", compute: 1, bandwidth: min(1, fittedBandwidth / read),
+            stepOverhead: try value(fit.required("overhead_us")) * 1e-6, activationReserveBytes: 0, kvMemoryFraction: 0.9,
+            provenance: "fitted by inferplan calibrate on \(cpu), \(try provenance.optional("date")?.string() ?? "")")
+        return GPUSpec(
+            id: "host", name: "\(cpu) (\(try provenance.optional("threads")?.int(in: 1...100_000) ?? 1) threads)",
+            vendor: "host", generation: try provenance.optional("kernel_path")?.string() ?? "cpu",
+            usableMemoryBytes: memory * 1e9, memoryBandwidth: read,
+            denseFLOPS: [.bf16: fma, .fp8: fma, .fp4: fp4],
+            powerWatts: 0,
+            scaleUp: ScaleUpLink(name: "none", topology: .switched, bytesPerSecondPerDirection: read,
+                                 linkBytesPerSecondPerDirection: read, domainGPUs: 1, latency: 1e-6),
+            efficiency: efficiency, source: document.source.name, confidence: "measured")
+    }
+}
