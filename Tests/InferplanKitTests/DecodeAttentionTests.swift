@@ -42,8 +42,8 @@ import Testing
                 }
                 for (n, cache) in caches.enumerated() {
                     let context = shape.contexts[n]
-                    try cache.k.withUnsafeBytes { kRaw in
-                        try cache.v.withUnsafeBytes { vRaw in
+                    cache.k.withUnsafeBytes { kRaw in
+                        cache.v.withUnsafeBytes { vRaw in
                             for h in 0..<shape.qHeads {
                                 let kvh = h / group
                                 let scores = (0..<context).map { t in
