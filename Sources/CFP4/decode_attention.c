@@ -6,6 +6,8 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "parallel.h"
+
 size_t ip_kv_element_bytes(ip_kv_format format) { return format == IP_KV_E4M3 ? 1 : 2; }
 
 // FP16 <-> float by bits (IEEE binary16), round to nearest even; no hardware needed.
@@ -188,13 +190,10 @@ ip_fp4_status ip_decode_attention(const ip_attention_sequence *sequences, size_t
     if ((size_t)threads > items) threads = items > 0 ? (int)items : 1;
     if (threads > 64) threads = 64;
     attention_job jobs[64];
-    pthread_t handles[64];
     for (int t = 0; t < threads; t++) {
         jobs[t] = (attention_job){sequences, q_heads, kv_heads, head_dim, format, kv_scale, e4m3,
                                   items * t / threads, items * (t + 1) / threads, path};
     }
-    for (int t = 1; t < threads; t++) pthread_create(&handles[t], NULL, attention_worker, &jobs[t]);
-    attention_worker(&jobs[0]);
-    for (int t = 1; t < threads; t++) pthread_join(handles[t], NULL);
+    ip_run_parallel(jobs, sizeof jobs[0], threads, attention_worker);
     return IP_FP4_OK;
 }

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parallel.h"
+
 // 2 x E2M1 value + 12, by code: the unsigned operand of the integer dot product.
 static const int8_t BIASED_DOUBLE_E2M1[16] = {12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0};
 #define IP_BIAS 12
@@ -296,15 +298,12 @@ ip_fp4_status ip_mxfp4_gemm(const float *x, size_t batch, const uint8_t *packed,
     if (!quantize_activations(x, batch, k, &qx)) { free_activations(&qx); return IP_FP4_NOT_FINITE; }
     if (threads < 1) threads = 1;
     if ((size_t)threads > rows) threads = rows > 0 ? (int)rows : 1;
-    pthread_t handles[64];
     job jobs[64];
     if (threads > 64) threads = 64;
     for (int t = 0; t < threads; t++) {
         jobs[t] = (job){fn, &qx, batch, rows * t / threads, rows * (t + 1) / threads, k, rows, packed, scales, y};
     }
-    for (int t = 1; t < threads; t++) pthread_create(&handles[t], NULL, run_job, &jobs[t]);
-    run_job(&jobs[0]);
-    for (int t = 1; t < threads; t++) pthread_join(handles[t], NULL);
+    ip_run_parallel(jobs, sizeof jobs[0], threads, run_job);
     free_activations(&qx);
     return IP_FP4_OK;
 }
@@ -342,15 +341,12 @@ double ip_read_bandwidth(size_t bytes, int threads, int repeats) {
     double best = 0;
     for (int r = 0; r < repeats; r++) {
         read_job jobs[64];
-        pthread_t handles[64];
-        struct timespec t0, t1;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
         for (int t = 0; t < threads; t++) {
             jobs[t] = (read_job){data + count * t / threads, count * (t + 1) / threads - count * t / threads, 0};
-            if (t > 0) pthread_create(&handles[t], NULL, read_share, &jobs[t]);
         }
-        read_share(&jobs[0]);
-        for (int t = 1; t < threads; t++) pthread_join(handles[t], NULL);
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        ip_run_parallel(jobs, sizeof jobs[0], threads, read_share);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         uint64_t check = 0;
@@ -406,15 +402,10 @@ double ip_fma_peak(int threads, int repeats) {
     double best_rate = 0;
     for (int r = 0; r < repeats; r++) {
         fma_job jobs[64];
-        pthread_t handles[64];
+        for (int t = 0; t < threads; t++) jobs[t] = (fma_job){best == IP_PATH_AVX512_VNNI ? 16 : 8, 0, 0};
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        for (int t = 0; t < threads; t++) {
-            jobs[t] = (fma_job){best == IP_PATH_AVX512_VNNI ? 16 : 8, 0, 0};
-            if (t > 0) pthread_create(&handles[t], NULL, fma_worker, &jobs[t]);
-        }
-        fma_worker(&jobs[0]);
-        for (int t = 1; t < threads; t++) pthread_join(handles[t], NULL);
+        ip_run_parallel(jobs, sizeof jobs[0], threads, fma_worker);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, flops = 0, sink = 0;
         for (int t = 0; t < threads; t++) { flops += jobs[t].flops; sink += jobs[t].sink; }

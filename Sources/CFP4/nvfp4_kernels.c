@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parallel.h"
+
 static const int8_t NV_BIASED_DOUBLE_E2M1[16] = {12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0};
 
 /// Activations per group of 128 values (8 weight blocks): the 8 blocks' even-index values (8 each),
@@ -213,13 +215,10 @@ ip_fp4_status ip_nvfp4_gemm(const float *x, size_t batch, const uint8_t *packed,
     float e4m3[256];
     for (int code = 0; code < 256; code++) e4m3[code] = ip_e4m3_decode((uint8_t)code);
     nv_job jobs[64];
-    pthread_t handles[64];
     for (int t = 0; t < threads; t++) {
         jobs[t] = (nv_job){&a, batch, rows * t / threads, rows * (t + 1) / threads, k, rows, packed, scales, 1.0f / global_scale, y, path, e4m3};
     }
-    for (int t = 1; t < threads; t++) pthread_create(&handles[t], NULL, nv_run, &jobs[t]);
-    nv_run(&jobs[0]);
-    for (int t = 1; t < threads; t++) pthread_join(handles[t], NULL);
+    ip_run_parallel(jobs, sizeof jobs[0], threads, nv_run);
     nv_free(&a);
     return IP_FP4_OK;
 }

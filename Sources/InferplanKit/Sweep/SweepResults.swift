@@ -43,7 +43,10 @@ public final class SweepResults: @unchecked Sendable {
             try write(manifest, to: manifestPath)
         }
         try write(csvText(rows: rows.values.sorted { $0.point < $1.point }), to: csvPath)
-        if !manager.fileExists(atPath: jsonlPath) { manager.createFile(atPath: jsonlPath, contents: nil) }
+        if !manager.fileExists(atPath: jsonlPath), !manager.createFile(atPath: jsonlPath, contents: nil) {
+            throw InputError(location: "--output \(directory)", keyPath: "", problem: "cannot create \(jsonlPath)",
+                             valid: "a folder this user can write to")
+        }
         jsonl = FileHandle(forWritingAtPath: jsonlPath)
         csv = FileHandle(forWritingAtPath: csvPath)
         jsonl?.seekToEndOfFile()
