@@ -163,12 +163,67 @@ static void attend_avx512(const attention_job *j, const ip_attention_sequence *s
     }
 }
 
+/// The AVX2 path: as the AVX-512 one, 8 lanes wide (F16C converts FP16; E4M3 through the table).
+__attribute__((target("avx2,fma,f16c")))
+static void attend_avx2(const attention_job *j, const ip_attention_sequence *s, size_t kvh) {
+    size_t group = j->q_heads / j->kv_heads, d = j->head_dim, stride = j->kv_heads * d, chunks = d / 8;
+    float inverse = 1.0f / sqrtf((float)d);
+    float maximum[64], total[64];
+    __m256 acc[64][32];   // up to 64 query heads per group x head_dim up to 256
+    if (group > 64 || chunks > 32) { attend_scalar(j, s, kvh); return; }
+    for (size_t g = 0; g < group; g++) {
+        maximum[g] = -INFINITY;
+        total[g] = 0.0f;
+        for (size_t c = 0; c < chunks; c++) acc[g][c] = _mm256_setzero_ps();
+    }
+    __m256 key[32], value[32];
+    const __m256 scale = _mm256_set1_ps(j->kv_scale);
+    for (size_t t = 0; t < s->context; t++) {
+        size_t base = t * stride + kvh * d;
+        for (size_t c = 0; c < chunks; c++) {
+            size_t index = base + c * 8;
+            if (j->format == IP_KV_F16) {
+                key[c] = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)((const uint16_t *)s->k + index)));
+                value[c] = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)((const uint16_t *)s->v + index)));
+            } else if (j->format == IP_KV_BF16) {
+                key[c] = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)((const uint16_t *)s->k + index))), 16));
+                value[c] = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)((const uint16_t *)s->v + index))), 16));
+            } else {
+                __m256i kc = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)((const uint8_t *)s->k + index)));
+                __m256i vc = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)((const uint8_t *)s->v + index)));
+                key[c] = _mm256_mul_ps(_mm256_i32gather_ps(j->e4m3, kc, 4), scale);
+                value[c] = _mm256_mul_ps(_mm256_i32gather_ps(j->e4m3, vc, 4), scale);
+            }
+        }
+        for (size_t g = 0; g < group; g++) {
+            const float *q = s->q + (kvh * group + g) * d;
+            __m256 dot = _mm256_setzero_ps();
+            for (size_t c = 0; c < chunks; c++) dot = _mm256_fmadd_ps(_mm256_loadu_ps(q + c * 8), key[c], dot);
+            __m128 h = _mm_add_ps(_mm256_castps256_ps128(dot), _mm256_extractf128_ps(dot, 1));
+            h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+            float score = _mm_cvtss_f32(_mm_add_ss(h, _mm_shuffle_ps(h, h, 1))) * inverse;
+            float next = score > maximum[g] ? score : maximum[g];
+            float correction = expf(maximum[g] - next), weight = expf(score - next);
+            __m256 cv = _mm256_set1_ps(correction), wv = _mm256_set1_ps(weight);
+            for (size_t c = 0; c < chunks; c++) acc[g][c] = _mm256_fmadd_ps(acc[g][c], cv, _mm256_mul_ps(wv, value[c]));
+            total[g] = total[g] * correction + weight;
+            maximum[g] = next;
+        }
+    }
+    for (size_t g = 0; g < group; g++) {
+        float *out = s->out + (kvh * group + g) * d;
+        __m256 norm = _mm256_set1_ps(total[g] > 0 ? 1.0f / total[g] : 0.0f);
+        for (size_t c = 0; c < chunks; c++) _mm256_storeu_ps(out + c * 8, _mm256_mul_ps(acc[g][c], norm));
+    }
+}
+
 static void *attention_worker(void *argument) {
     attention_job *j = argument;
     for (size_t item = j->first; item < j->last; item++) {
         const ip_attention_sequence *s = j->sequences + item / j->kv_heads;
         size_t kvh = item % j->kv_heads;
         if (j->path == IP_PATH_AVX512_VNNI) attend_avx512(j, s, kvh);
+        else if (j->path == IP_PATH_AVX2) attend_avx2(j, s, kvh);
         else attend_scalar(j, s, kvh);
     }
     return NULL;
@@ -181,8 +236,8 @@ ip_fp4_status ip_decode_attention(const ip_attention_sequence *sequences, size_t
     ip_kernel_path best = ip_best_path();
     if (path == IP_PATH_AUTO) path = best;
     if (path > best) return IP_FP4_NOT_FINITE;
-    // AVX2 has no vector path here yet: it runs the scalar code (the reference), said plainly.
-    if (path == IP_PATH_AVX2) path = IP_PATH_SCALAR;
+    // The AVX2 attention path also converts FP16 with F16C: without it, the scalar code runs.
+    if (path == IP_PATH_AVX2 && !__builtin_cpu_supports("f16c")) path = IP_PATH_SCALAR;
     float e4m3[256];
     for (int code = 0; code < 256; code++) e4m3[code] = ip_e4m3_decode((uint8_t)code);
     size_t items = count * kv_heads;
