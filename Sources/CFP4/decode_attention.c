@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "parallel.h"
+#include "simd_util.h"
 
 size_t ip_kv_element_bytes(ip_kv_format format) { return format == IP_KV_E4M3 ? 1 : 2; }
 
@@ -82,6 +83,16 @@ static inline void load16(const void *base, size_t index, ip_kv_format format, c
     }
 }
 
+/// One step of the online softmax: takes in a new score, returns how much to scale what has been
+/// summed so far (`*correction`, when a new maximum appears) and the new value's weight.
+static inline void softmax_step(float score, float *maximum, float *total, float *correction, float *weight) {
+    float next = score > *maximum ? score : *maximum;
+    *correction = expf(*maximum - next);
+    *weight = expf(score - next);
+    *total = *total * *correction + *weight;
+    *maximum = next;
+}
+
 /// The reference: scores, softmax and the weighted sum for one (sequence, KV head), in float.
 static void attend_scalar(const attention_job *j, const ip_attention_sequence *s, size_t kvh) {
     size_t group = j->q_heads / j->kv_heads, d = j->head_dim, stride = j->kv_heads * d;
@@ -98,13 +109,10 @@ static void attend_scalar(const attention_job *j, const ip_attention_sequence *s
             float score = 0.0f;
             for (size_t i = 0; i < d; i++) score += q[i] * key[i];
             score *= inverse;
-            // Online softmax: rescale what has been summed when a new maximum appears.
-            float next = score > maximum ? score : maximum;
-            float correction = expf(maximum - next), weight = expf(score - next);
+            float correction, weight;
+            softmax_step(score, &maximum, &total, &correction, &weight);
             for (size_t c = 0; c < d; c += 16) load16(s->v, t * stride + kvh * d + c, j->format, j->e4m3, j->kv_scale, value + c);
             for (size_t i = 0; i < d; i++) out[i] = out[i] * correction + weight * value[i];
-            total = total * correction + weight;
-            maximum = next;
         }
         for (size_t i = 0; i < d; i++) out[i] = total > 0 ? out[i] / total : 0.0f;
     }
@@ -148,12 +156,10 @@ static void attend_avx512(const attention_job *j, const ip_attention_sequence *s
             __m512 dot = _mm512_setzero_ps();
             for (size_t c = 0; c < chunks; c++) dot = _mm512_fmadd_ps(_mm512_loadu_ps(q + c * 16), key[c], dot);
             float score = _mm512_reduce_add_ps(dot) * inverse;
-            float next = score > maximum[g] ? score : maximum[g];
-            float correction = expf(maximum[g] - next), weight = expf(score - next);
+            float correction, weight;
+            softmax_step(score, &maximum[g], &total[g], &correction, &weight);
             __m512 cv = _mm512_set1_ps(correction), wv = _mm512_set1_ps(weight);
             for (size_t c = 0; c < chunks; c++) acc[g][c] = _mm512_fmadd_ps(acc[g][c], cv, _mm512_mul_ps(wv, value[c]));
-            total[g] = total[g] * correction + weight;
-            maximum[g] = next;
         }
     }
     for (size_t g = 0; g < group; g++) {
@@ -199,15 +205,11 @@ static void attend_avx2(const attention_job *j, const ip_attention_sequence *s, 
             const float *q = s->q + (kvh * group + g) * d;
             __m256 dot = _mm256_setzero_ps();
             for (size_t c = 0; c < chunks; c++) dot = _mm256_fmadd_ps(_mm256_loadu_ps(q + c * 8), key[c], dot);
-            __m128 h = _mm_add_ps(_mm256_castps256_ps128(dot), _mm256_extractf128_ps(dot, 1));
-            h = _mm_add_ps(h, _mm_movehl_ps(h, h));
-            float score = _mm_cvtss_f32(_mm_add_ss(h, _mm_shuffle_ps(h, h, 1))) * inverse;
-            float next = score > maximum[g] ? score : maximum[g];
-            float correction = expf(maximum[g] - next), weight = expf(score - next);
+            float score = ip_hsum256(dot) * inverse;
+            float correction, weight;
+            softmax_step(score, &maximum[g], &total[g], &correction, &weight);
             __m256 cv = _mm256_set1_ps(correction), wv = _mm256_set1_ps(weight);
             for (size_t c = 0; c < chunks; c++) acc[g][c] = _mm256_fmadd_ps(acc[g][c], cv, _mm256_mul_ps(wv, value[c]));
-            total[g] = total[g] * correction + weight;
-            maximum[g] = next;
         }
     }
     for (size_t g = 0; g < group; g++) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "parallel.h"
+#include "simd_util.h"
 
 // 2 x E2M1 value + 12, by code: the unsigned operand of the integer dot product.
 static const int8_t BIASED_DOUBLE_E2M1[16] = {12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0};
@@ -160,12 +161,7 @@ static void rows_avx2(const quantized_x *qx, size_t batch, const uint8_t *packed
                     bias_sum[t] += (float)qx->bias[b * blocks + blk] * s;
                 }
             }
-            for (size_t t = 0; t < tile; t++) {
-                __m128 h = _mm_add_ps(_mm256_castps256_ps128(acc[t]), _mm256_extractf128_ps(acc[t], 1));
-                h = _mm_add_ps(h, _mm_movehl_ps(h, h));
-                h = _mm_add_ss(h, _mm_shuffle_ps(h, h, 1));
-                y[(b0 + t) * rows + r] = _mm_cvtss_f32(h) + bias_sum[t];
-            }
+            for (size_t t = 0; t < tile; t++) y[(b0 + t) * rows + r] = ip_hsum256(acc[t]) + bias_sum[t];
         }
     }
 }
@@ -241,10 +237,7 @@ static void rows_avx512(const quantized_x *qx, size_t batch, const uint8_t *pack
                     __m256i q = _mm256_loadu_si256((const __m256i *)(qx->q + b * k + blk * IP_MXFP4_BLOCK));
                     __m256i init = _mm256_mask_set1_epi32(_mm256_setzero_si256(), 0x01, qx->bias[b * blocks + blk]);
                     __m256i dot = _mm256_dpbusd_epi32(init, u, q);
-                    __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(qx->scale[b * blocks + blk] * ws));
-                    __m128 h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-                    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
-                    tail[t] += _mm_cvtss_f32(_mm_add_ss(h, _mm_shuffle_ps(h, h, 1)));
+                    tail[t] += ip_hsum256(_mm256_mul_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(qx->scale[b * blocks + blk] * ws)));
                 }
             }
             for (size_t t = 0; t < tile; t++) y[(b0 + t) * rows + r] = _mm512_reduce_add_ps(acc[t]) + tail[t];

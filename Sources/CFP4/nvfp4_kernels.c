@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "parallel.h"
+#include "simd_util.h"
 
 static const int8_t NV_BIASED_DOUBLE_E2M1[16] = {12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0};
 
@@ -75,6 +76,17 @@ static int nv_quantize(const float *x, size_t batch, size_t k, nv_activations *a
     return 1;
 }
 
+/// The integer dot of weight block `wb` (8 packed bytes) with its 16 activations (bias included):
+/// `q` is the 32-value activation block in [even | even | odd | odd] order, `half` which block of it.
+static inline int32_t nv_block_dot(const uint8_t *w, size_t wb, const int8_t *q, int half, int32_t bias) {
+    int32_t dot = bias;
+    for (int m = 0; m < 8; m++) {
+        uint8_t byte = w[wb * 8 + m];
+        dot += NV_BIASED_DOUBLE_E2M1[byte & 0xF] * q[half * 8 + m] + NV_BIASED_DOUBLE_E2M1[byte >> 4] * q[16 + half * 8 + m];
+    }
+    return dot;
+}
+
 typedef struct {
     const nv_activations *a;
     size_t batch, row0, row1, k, rows;
@@ -95,11 +107,7 @@ static void nv_rows_scalar(nv_job *j) {
                 const int8_t *q = j->a->q + b * k + blk * 32;
                 for (int half = 0; half < 2; half++) {
                     size_t wb = 2 * blk + half;
-                    int32_t dot = j->a->bias[b * wblocks + wb];
-                    for (int m = 0; m < 8; m++) {
-                        uint8_t byte = w[wb * 8 + m];
-                        dot += NV_BIASED_DOUBLE_E2M1[byte & 0xF] * q[half * 8 + m] + NV_BIASED_DOUBLE_E2M1[byte >> 4] * q[16 + half * 8 + m];
-                    }
+                    int32_t dot = nv_block_dot(w, wb, q, half, j->a->bias[b * wblocks + wb]);
                     sum += (float)dot * j->a->scale[b * (k / 32) + blk] * j->e4m3[j->scales[r * wblocks + wb]] * j->inverse_global;
                 }
             }
@@ -130,9 +138,7 @@ static void nv_rows_avx2(nv_job *j) {
                 acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_setr_ps(s0, s0, s1, s1, s0, s0, s1, s1), acc);
                 bias += (float)j->a->bias[b * wblocks + 2 * blk] * s0 + (float)j->a->bias[b * wblocks + 2 * blk + 1] * s1;
             }
-            __m128 h = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
-            h = _mm_add_ps(h, _mm_movehl_ps(h, h));
-            j->y[b * j->rows + r] = _mm_cvtss_f32(_mm_add_ss(h, _mm_shuffle_ps(h, h, 1))) + bias;
+            j->y[b * j->rows + r] = ip_hsum256(acc) + bias;
         }
     }
 }
@@ -177,11 +183,7 @@ static void nv_rows_avx512(nv_job *j) {
                     const int8_t *q = j->a->q + b * k + blk * 32;
                     for (int half = 0; half < 2; half++) {
                         size_t wb = 2 * blk + half;
-                        int32_t d = j->a->bias[b * wblocks + wb];
-                        for (int m = 0; m < 8; m++) {
-                            uint8_t byte = w[wb * 8 + m];
-                            d += NV_BIASED_DOUBLE_E2M1[byte & 0xF] * q[half * 8 + m] + NV_BIASED_DOUBLE_E2M1[byte >> 4] * q[16 + half * 8 + m];
-                        }
+                        int32_t d = nv_block_dot(w, wb, q, half, j->a->bias[b * wblocks + wb]);
                         tail[t] += (float)d * j->a->scale[b * (k / 32) + blk] * j->e4m3[rs[wb]];
                     }
                 }
