@@ -30,16 +30,19 @@ static void nv_free(nv_activations *a) {
     free(a->q); free(a->group_q); free(a->bias); free(a->scale); free(a->group_bias); free(a->group_scale);
 }
 
-static int nv_quantize(const float *x, size_t batch, size_t k, nv_activations *a) {
-    size_t blocks32 = k / 32, groups = k / 128;
-    a->q = aligned_alloc(64, (batch * k + 63) / 64 * 64);
-    a->group_q = aligned_alloc(64, 128 * (batch * groups + 1));
-    a->bias = malloc(sizeof(int32_t) * batch * (k / 16));
-    a->scale = malloc(sizeof(float) * batch * blocks32);
-    a->group_bias = aligned_alloc(64, sizeof(int32_t) * 16 * (batch * groups + 1));
-    a->group_scale = aligned_alloc(64, sizeof(float) * 16 * (batch * groups + 1));
-    if (!a->q || !a->group_q || !a->bias || !a->scale || !a->group_bias || !a->group_scale) return 0;
-    for (size_t b = 0; b < batch; b++) {
+typedef struct {
+    const float *x;
+    size_t k;
+    nv_activations *a;
+} nv_quantize_context;
+
+/// Quantises activation rows first..<last (one thread's share).
+static void nv_quantize_rows(void *argument, size_t first, size_t last) {
+    nv_quantize_context *c = argument;
+    const float *x = c->x;
+    size_t k = c->k, blocks32 = k / 32, groups = k / 128;
+    nv_activations *a = c->a;
+    for (size_t b = first; b < last; b++) {
         for (size_t blk = 0; blk < blocks32; blk++) {
             const float *v = x + b * k + blk * 32;
             float amax = 0.0f;
@@ -73,6 +76,19 @@ static int nv_quantize(const float *x, size_t batch, size_t k, nv_activations *a
             }
         }
     }
+}
+
+static int nv_quantize(const float *x, size_t batch, size_t k, int threads, nv_activations *a) {
+    size_t blocks32 = k / 32, groups = k / 128;
+    a->q = aligned_alloc(64, (batch * k + 63) / 64 * 64);
+    a->group_q = aligned_alloc(64, 128 * (batch * groups + 1));
+    a->bias = malloc(sizeof(int32_t) * batch * (k / 16));
+    a->scale = malloc(sizeof(float) * batch * blocks32);
+    a->group_bias = aligned_alloc(64, sizeof(int32_t) * 16 * (batch * groups + 1));
+    a->group_scale = aligned_alloc(64, sizeof(float) * 16 * (batch * groups + 1));
+    if (!a->q || !a->group_q || !a->bias || !a->scale || !a->group_bias || !a->group_scale) return 0;
+    nv_quantize_context context = {x, k, a};
+    ip_parallel_for(batch, threads, 16384 / k + 1, nv_quantize_rows, &context);
     return 1;
 }
 
@@ -89,7 +105,7 @@ static inline int32_t nv_block_dot(const uint8_t *w, size_t wb, const int8_t *q,
 
 typedef struct {
     const nv_activations *a;
-    size_t batch, row0, row1, k, rows;
+    size_t b_begin, batch, row0, row1, k, rows;   // batch rows b_begin..<batch of this pass
     const uint8_t *packed, *scales;
     float inverse_global;
     float *y;
@@ -101,7 +117,7 @@ static void nv_rows_scalar(nv_job *j) {
     size_t k = j->k, wblocks = k / 16;
     for (size_t r = j->row0; r < j->row1; r++) {
         const uint8_t *w = j->packed + r * (k / 2);
-        for (size_t b = 0; b < j->batch; b++) {
+        for (size_t b = j->b_begin; b < j->batch; b++) {
             float sum = 0.0f;
             for (size_t blk = 0; blk < k / 32; blk++) {
                 const int8_t *q = j->a->q + b * k + blk * 32;
@@ -123,7 +139,7 @@ static void nv_rows_avx2(nv_job *j) {
     const __m256i low = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
     for (size_t r = j->row0; r < j->row1; r++) {
         const uint8_t *w = j->packed + r * (k / 2);
-        for (size_t b = 0; b < j->batch; b++) {
+        for (size_t b = j->b_begin; b < j->batch; b++) {
             __m256 acc = _mm256_setzero_ps();
             float bias = 0.0f;
             for (size_t blk = 0; blk < k / 32; blk++) {
@@ -152,7 +168,7 @@ static void nv_rows_avx512(nv_job *j) {
     for (size_t r = j->row0; r < j->row1; r++) {
         const uint8_t *w = j->packed + r * (k / 2);
         const uint8_t *rs = j->scales + r * wblocks;
-        for (size_t b0 = 0; b0 < j->batch; b0 += 4) {
+        for (size_t b0 = j->b_begin; b0 < j->batch; b0 += 4) {
             size_t tile = j->batch - b0 < 4 ? j->batch - b0 : 4;
             __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
             float tail[4] = {0, 0, 0, 0};
@@ -195,9 +211,16 @@ static void nv_rows_avx512(nv_job *j) {
 
 static void *nv_run(void *argument) {
     nv_job *j = argument;
-    if (j->path == IP_PATH_AVX512_VNNI) nv_rows_avx512(j);
-    else if (j->path == IP_PATH_AVX2) nv_rows_avx2(j);
-    else nv_rows_scalar(j);
+    // The batch in chunks whose activations stay in L2 while this thread streams its weight rows.
+    size_t total = j->batch, chunk = ip_batch_chunk(j->k);
+    for (size_t b = 0; b < total; b += chunk) {
+        j->b_begin = b;
+        j->batch = total - b < chunk ? total : b + chunk;
+        if (j->path == IP_PATH_AVX512_VNNI) nv_rows_avx512(j);
+        else if (j->path == IP_PATH_AVX2) nv_rows_avx2(j);
+        else nv_rows_scalar(j);
+    }
+    j->batch = total;
     return NULL;
 }
 
@@ -210,7 +233,7 @@ ip_fp4_status ip_nvfp4_gemm(const float *x, size_t batch, const uint8_t *packed,
     if (path > best) return IP_FP4_NOT_FINITE;
     nv_activations a;
     memset(&a, 0, sizeof a);
-    if (!nv_quantize(x, batch, k, &a)) { nv_free(&a); return IP_FP4_NOT_FINITE; }
+    if (!nv_quantize(x, batch, k, threads < 1 ? 1 : threads, &a)) { nv_free(&a); return IP_FP4_NOT_FINITE; }
     if (threads < 1) threads = 1;
     if ((size_t)threads > rows) threads = rows > 0 ? (int)rows : 1;
     if (threads > 64) threads = 64;
@@ -218,7 +241,7 @@ ip_fp4_status ip_nvfp4_gemm(const float *x, size_t batch, const uint8_t *packed,
     for (int code = 0; code < 256; code++) e4m3[code] = ip_e4m3_decode((uint8_t)code);
     nv_job jobs[64];
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (nv_job){&a, batch, rows * t / threads, rows * (t + 1) / threads, k, rows, packed, scales, 1.0f / global_scale, y, path, e4m3};
+        jobs[t] = (nv_job){&a, 0, batch, rows * t / threads, rows * (t + 1) / threads, k, rows, packed, scales, 1.0f / global_scale, y, path, e4m3};
     }
     ip_run_parallel(jobs, sizeof jobs[0], threads, nv_run);
     nv_free(&a);

@@ -31,9 +31,9 @@ struct CalibrateCommand: ParsableCommand {
         writer.force = force
         try writer.write(calibration.yaml())
         let fit = calibration.fit
-        print(String(format: "read bandwidth %.1f GB/s, FMA peak %.0f GFLOP/s; fitted bandwidth %.1f +/- %.1f GB/s, MXFP4 %.0f GOP/s, NVFP4 %.0f GOP/s, overhead %.0f us; rms log error %.3f over %d timings in %.0f s",
+        print(String(format: "read bandwidth %.1f GB/s, FMA peak %.0f GFLOP/s; fitted bandwidth %.1f +/- %.1f GB/s, MXFP4 %.0f GOP/s, NVFP4 %.0f GOP/s, overhead %.0f us, transition p = %.1f; rms log error %.3f over %d timings in %.0f s",
                      calibration.readBandwidth / 1e9, calibration.fmaPeak / 1e9, fit.bandwidth / 1e9, fit.bandwidthError / 1e9,
-                     fit.peak["mxfp4"]! / 1e9, fit.peak["nvfp4"]! / 1e9, fit.overhead * 1e6, fit.rmsLogError,
+                     fit.peak["mxfp4"]! / 1e9, fit.peak["nvfp4"]! / 1e9, fit.overhead * 1e6, fit.overlapExponent, fit.rmsLogError,
                      calibration.measurements.count, Date().timeIntervalSince(started)))
         print("wrote \(path)")
     }

@@ -12,7 +12,7 @@ struct Inferplan: ParsableCommand {
         benchmark presets a scenario can name.
         """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ScaleCommand.self, CalibrateCommand.self, SweepCommand.self, MergeCommand.self, PlanCommand.self, ReportCommand.self, CatalogCommand.self, ValidateCommand.self, FitCommand.self]
+        subcommands: [RunCommand.self, ScaleCommand.self, CalibrateCommand.self, SweepCommand.self, MergeCommand.self, PlanCommand.self, ReportCommand.self, CatalogCommand.self, ValidateCommand.self, FitCommand.self, HostcheckCommand.self]
     )
 
     /// Bad input of any kind (scenario, catalog entry, CSV, flags) exits with status 2 and one clear

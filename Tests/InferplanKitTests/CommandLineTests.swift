@@ -89,4 +89,17 @@ import Testing
             #expect(outcome.stdout.contains(id), "catalog lacks \(id)")
         }
     }
+
+    @Test func hostcheckRejectsBadArgumentsWithWhatToTypeInstead() throws {
+        let missing = try run(["hostcheck", "Calibration/nope.yaml"])
+        #expect(missing.status == 2 && missing.stderr.contains("no calibration profile at Calibration/nope.yaml")
+                && missing.stderr.contains("inferplan calibrate --output Calibration/nope.yaml"))
+        let split = try run(["hostcheck", "Calibration/host-xeon-avx512-2threads.yaml", "--max-batch-tokens", "64"])
+        #expect(split.status == 2 && split.stderr.contains("--max-batch-tokens must be at least --input-tokens (128)"))
+        let zero = try run(["hostcheck", "Calibration/host-xeon-avx512-2threads.yaml", "--requests", "0"])
+        #expect(zero.status == 2 && zero.stderr.contains("--requests must be between 1 and 100000; got 0"))
+        let moe = try run(["hostcheck", "Calibration/host-xeon-avx512-2threads.yaml", "--model", "mixtral-8x7b"])
+        #expect(moe.status == 2 && moe.stderr.contains("mixture of experts"))
+        #expect(moe.stdout.isEmpty)
+    }
 }

@@ -2,3 +2,4 @@
 #include "fp4_formats.h"
 #include "fp4_kernels.h"
 #include "decode_attention.h"
+#include "transformer_ops.h"

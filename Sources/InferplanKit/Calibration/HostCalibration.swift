@@ -4,9 +4,12 @@ import Foundation
 /// A calibration run on the hardware at hand (here the CPU): its limits, the bundled FP4 decode
 /// kernels timed over a grid of shapes and batch sizes, and a roofline fitted to those timings.
 ///
-/// The fitted model is t = max(bytes / B, ops / P_format) + c: one effective bandwidth B shared by
-/// the formats, one effective arithmetic rate per format (int8 multiply-adds counted as 2 ops) and
-/// one per-call overhead c, fitted with GSL's trust-region least squares on log(predicted / measured).
+/// The fitted model is t = ((bytes / B)^p + (ops / P_format)^p)^(1/p) + c: one effective bandwidth B
+/// shared by the formats, one effective arithmetic rate per format (int8 multiply-adds counted as 2
+/// ops), the transition p between the memory- and compute-bound regimes (the simulator's overlap
+/// exponent; infinity would be the sharp roofline) and one per-call overhead c, fitted with GSL's
+/// trust-region least squares on log(predicted / measured). A tiny shape in the grid, almost all
+/// overhead, pins c.
 public struct HostCalibration: Sendable {
     public struct Measurement: Sendable {
         public var kernel: String
@@ -27,6 +30,8 @@ public struct HostCalibration: Sendable {
         public var peakError: [String: Double]
         public var overhead: Double
         public var overheadError: Double
+        public var overlapExponent: Double
+        public var overlapExponentError: Double
         public var rmsLogError: Double
         public var residuals: [Double]
     }
@@ -53,23 +58,23 @@ public struct HostCalibration: Sendable {
         readBandwidth = ip_read_bandwidth(quick ? 256 << 20 : 512 << 20, Int32(threads), quick ? 3 : 5)
         fmaPeak = ip_fma_peak(Int32(threads), 3)
         memoryBytes = Double(ProcessInfo.processInfo.physicalMemory)
-        // The synthetic 1B model's shapes, and two of the catalog's (Llama 3.1 8B's and 70B's FFN).
-        let shapes = quick ? [(2048, 5632), (4096, 14336)] : [(2048, 5632), (2048, 2048), (4096, 14336), (8192, 28672)]
+        // (K, N): the synthetic 1B model's GEMMs (QKV, O, gate-and-up, down, LM head: what the host
+        // check runs), and two of the catalog's (Llama 3.1 8B's and 70B's FFN up projection).
+        // (256, 64) is the tiny shape that measures the per-call overhead.
+        let shapes = quick ? [(256, 64), (2048, 2560), (2048, 11264), (5632, 2048)]
+            : [(256, 64), (2048, 2560), (2048, 2048), (2048, 11264), (5632, 2048), (2048, 32000), (4096, 14336), (8192, 28672)]
         let batches = quick ? [1, 4, 16, 64] : [1, 2, 4, 8, 16, 32, 64, 128, 256]
         var measurements: [Measurement] = []
         for kernel in ["mxfp4", "nvfp4"] {
             for (k, n) in shapes {
-                let block = kernel == "mxfp4" ? 32 : 16
-                var packed = [UInt8](repeating: 0, count: n * k / 2)
-                var state: UInt64 = 7
-                for i in packed.indices { state = state &* 6364136223846793005 &+ 1; packed[i] = UInt8(truncatingIfNeeded: state >> 33) }
-                let firstScale: UInt8 = kernel == "mxfp4" ? 120 : 0x30
-                let scales: [UInt8] = (0..<(n * k / block)).map { (i: Int) -> UInt8 in firstScale + UInt8(i % 8) }
-                for batch in batches {
+                let weights = ColdWeights(kernel: kernel, k: k, n: n)
+                // The overhead probe only at small batches: at large ones its per-row costs dominate.
+                for batch in batches where k >= 1024 || batch <= 16 {
                     let x = (0..<(batch * k)).map { Float(($0 % 13) - 6) / 7 }
                     var y = [Float](repeating: 0, count: batch * n)
                     var times: [Double] = []
-                    for _ in 0..<(quick ? 3 : 5) {
+                    for _ in 0..<(quick ? 5 : 7) {
+                        let (packed, scales) = weights.next()
                         let start = DispatchTime.now().uptimeNanoseconds
                         if kernel == "mxfp4" {
                             _ = ip_mxfp4_gemm(x, batch, packed, scales, n, k, &y, Int32(threads), IP_PATH_AUTO)
@@ -89,18 +94,21 @@ public struct HostCalibration: Sendable {
     /// Fits log-space parameters (positive by construction) to the measurements.
     static func fit(_ data: [Measurement], startBandwidth: Double, startPeak: Double) throws -> Fit {
         let kernels = ["mxfp4", "nvfp4"]
-        func predict(_ p: [Double], _ m: Measurement) -> Double {
-            let bandwidth = exp(p[0]), peak = exp(p[1 + kernels.firstIndex(of: m.kernel)!]), overhead = exp(p[3])
-            return max(m.bytes / bandwidth, m.ops / peak) + overhead
+        // Parameters: log B, log P_mxfp4, log P_nvfp4, log c, log(p - 1).
+        func predict(_ q: [Double], _ m: Measurement) -> Double {
+            let bandwidth = exp(q[0]), peak = exp(q[1 + kernels.firstIndex(of: m.kernel)!]), overhead = exp(q[3])
+            return Roofline.combine(compute: m.ops / peak, memory: m.bytes / bandwidth, exponent: 1 + exp(q[4])) + overhead
         }
-        let initial = [log(max(startBandwidth, 1e9)), log(max(startPeak, 1e10)), log(max(startPeak, 1e10)), log(1e-5)]
-        let result = try LeastSquares.fit(initial: initial, step: 1e-3, maxIterations: 200) { p in
-            data.map { log(predict(p, $0) / $0.seconds) }
+        let initial = [log(max(startBandwidth, 1e9)), log(max(startPeak, 1e10)), log(max(startPeak, 1e10)), log(1e-5), log(3.0)]
+        let result = try LeastSquares.fit(initial: initial, step: 1e-3, maxIterations: 300) { q in
+            data.map { log(predict(q, $0) / $0.seconds) }
         }
-        let p = result.parameters, e = result.standardErrors
-        return Fit(bandwidth: exp(p[0]), bandwidthError: exp(p[0]) * e[0],
-                   peak: ["mxfp4": exp(p[1]), "nvfp4": exp(p[2])], peakError: ["mxfp4": exp(p[1]) * e[1], "nvfp4": exp(p[2]) * e[2]],
-                   overhead: exp(p[3]), overheadError: exp(p[3]) * e[3], rmsLogError: result.rms, residuals: result.residuals)
+        let q = result.parameters, e = result.standardErrors
+        return Fit(bandwidth: exp(q[0]), bandwidthError: exp(q[0]) * e[0],
+                   peak: ["mxfp4": exp(q[1]), "nvfp4": exp(q[2])], peakError: ["mxfp4": exp(q[1]) * e[1], "nvfp4": exp(q[2]) * e[2]],
+                   overhead: exp(q[3]), overheadError: exp(q[3]) * e[3],
+                   overlapExponent: 1 + exp(q[4]), overlapExponentError: exp(q[4]) * e[4],
+                   rmsLogError: result.rms, residuals: result.residuals)
     }
 
     static func cpuName() -> String {
@@ -121,12 +129,13 @@ public struct HostCalibration: Sendable {
             "  read_bandwidth_gb_s: \(g(readBandwidth / 1e9))      # STREAM-like read-only, two streams per thread",
             "  fma_peak_gflop_s: \(g(fmaPeak / 1e9))         # FP32 FMA, widest vectors",
             "  memory_gb: \(g(memoryBytes / 1e9))",
-            "fit:   # t = max(bytes / bandwidth, ops / peak[format]) + overhead, GSL trust-region least squares on log(t)",
+            "fit:   # t = ((bytes / bandwidth)^p + (ops / peak[format])^p)^(1/p) + overhead, GSL trust-region least squares on log(t)",
             "  bandwidth_gb_s: {value: \(g(fit.bandwidth / 1e9)), sd: \(g(fit.bandwidthError / 1e9))}",
             "  peak_gop_s:",
             "    mxfp4: {value: \(g(fit.peak["mxfp4"]! / 1e9)), sd: \(g(fit.peakError["mxfp4"]! / 1e9))}",
             "    nvfp4: {value: \(g(fit.peak["nvfp4"]! / 1e9)), sd: \(g(fit.peakError["nvfp4"]! / 1e9))}",
             "  overhead_us: {value: \(g(fit.overhead * 1e6)), sd: \(g(fit.overheadError * 1e6))}",
+            "  overlap_exponent: {value: \(g(fit.overlapExponent)), sd: \(g(fit.overlapExponentError))}   # the memory/compute transition p",
             "  bandwidth_efficiency: \(g(fit.bandwidth / readBandwidth))   # fitted / measured read bandwidth",
             "  rms_log_error: \(g(fit.rmsLogError))",
             "measurements:   # kernel, K, N, batch, seconds (median), residual log(predicted / measured)",
@@ -135,5 +144,45 @@ public struct HostCalibration: Sendable {
             lines.append("  - [\(m.kernel), \(m.k), \(m.n), \(m.batch), \(g(m.seconds)), \(String(format: "%+.4f", r))]")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Copies of one weight matrix filling more memory than the last-level cache (this machine's L3 is
+/// 260 MB), handed out in turn so that every timed call reads its weights from DRAM, as a model's
+/// successive layers do; timing one matrix over and over would measure the cache instead.
+private final class ColdWeights {
+    static let poolBytes = 768 << 20
+    private let packed: UnsafeMutablePointer<UInt8>
+    private let scales: UnsafeMutablePointer<UInt8>
+    private let packedBytes: Int
+    private let scaleBytes: Int
+    private let copies: Int
+    private var turn = 0
+
+    init(kernel: String, k: Int, n: Int) {
+        packedBytes = n * k / 2
+        scaleBytes = n * k / (kernel == "mxfp4" ? 32 : 16)
+        copies = max(2, Self.poolBytes / (packedBytes + scaleBytes))
+        packed = .allocate(capacity: copies * packedBytes)
+        scales = .allocate(capacity: copies * scaleBytes)
+        var state: UInt64 = 7
+        for i in 0..<packedBytes { state = state &* 6364136223846793005 &+ 1; packed[i] = UInt8(truncatingIfNeeded: state >> 33) }
+        let firstScale: UInt8 = kernel == "mxfp4" ? 120 : 0x30
+        for i in 0..<scaleBytes { scales[i] = firstScale + UInt8(i % 8) }
+        for copy in 1..<copies {
+            (packed + copy * packedBytes).update(from: packed, count: packedBytes)
+            (scales + copy * scaleBytes).update(from: scales, count: scaleBytes)
+        }
+    }
+
+    deinit {
+        packed.deallocate()
+        scales.deallocate()
+    }
+
+    /// The next copy's packed weights and scales.
+    func next() -> (UnsafePointer<UInt8>, UnsafePointer<UInt8>) {
+        defer { turn = (turn + 1) % copies }
+        return (UnsafePointer(packed + turn * packedBytes), UnsafePointer(scales + turn * scaleBytes))
     }
 }

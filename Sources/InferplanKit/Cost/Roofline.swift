@@ -48,9 +48,16 @@ public struct Roofline: Sendable, Equatable {
     public func time(flops: Double, bytes: Double, format: ComputeFormat) -> (seconds: Double, memoryBound: Bool) {
         let compute = flops / self.flops[format, default: 1]
         let memory = bytes / bandwidth
+        return (Self.combine(compute: compute, memory: memory, exponent: overlapExponent), memory > compute)
+    }
+
+    /// (t_c^p + t_m^p)^(1/p), the larger of the two when p is infinite; shared with the host
+    /// calibration's fit so the simulator uses the transition exactly as it was fitted.
+    @inline(__always)
+    public static func combine(compute: Double, memory: Double, exponent p: Double) -> Double {
         let larger = max(compute, memory)
-        guard overlapExponent.isFinite, larger > 0 else { return (larger, memory > compute) }
+        guard p.isFinite, larger > 0 else { return larger }
         let ratio = min(compute, memory) / larger
-        return (larger * pow(1 + pow(ratio, overlapExponent), 1 / overlapExponent), memory > compute)
+        return larger * pow(1 + pow(ratio, p), 1 / p)
     }
 }

@@ -6,7 +6,8 @@ import Foundation
 /// experts, LM head) it counts FLOPs and HBM bytes for the step's batch on one GPU of the
 /// tensor-parallel group, and costs each with the roofline (`Roofline`); tensor-parallel
 /// all-reduces (two per layer) go over the scale-up link (`Collectives`); a fixed per-step overhead
-/// covers scheduling and launch. Everything that does not depend on the batch is computed once at
+/// covers scheduling and launch, and a per-call overhead (`EfficiencyProfile.kernelOverhead`) the
+/// stacks that pay for every kernel call. Everything that does not depend on the batch is computed once at
 /// init, so `time(for:)` is O(1).
 public struct StepTimeModel: Sendable {
     public let model: ModelArchitecture
@@ -24,11 +25,13 @@ public struct StepTimeModel: Sendable {
     public let mlpFormat: ComputeFormat
     public let expertFormat: ComputeFormat
     public let attentionFormat: ComputeFormat
+    public let lmHeadFormat: ComputeFormat
 
     /// Bytes per activation element moved between operators (BF16).
     static let activationBytes = 2.0
 
     private let tp: Double
+    private let kernelOverhead: Double
     private let kvShards: Double
     private let kvBytesPerTokenPerLayer: Double
     private let qkvParameters: Double
@@ -48,6 +51,7 @@ public struct StepTimeModel: Sendable {
         self.roofline = Roofline(gpu: gpu)
         self.weights = WeightLayout(model: model, precision: precision)
         self.tp = Double(tensorParallel)
+        self.kernelOverhead = gpu.efficiency.kernelOverhead
         self.kvShards = Double(WeightLayout.kvShards(model: model, tensorParallel: tensorParallel))
         self.kvBytesPerTokenPerLayer = model.kvElementsPerTokenPerLayer * precision.kvCache.bytesPerElement
         self.qkvParameters = model.attentionParametersPerLayer - Double(model.attentionWidth) * Double(model.hidden)
@@ -55,6 +59,7 @@ public struct StepTimeModel: Sendable {
         mlpFormat = gpu.computeFormat(for: weights.mlpFormat.preferredCompute)
         expertFormat = gpu.computeFormat(for: weights.expertFormat.preferredCompute)
         attentionFormat = gpu.computeFormat(for: precision.kvCache.compute)
+        lmHeadFormat = gpu.computeFormat(for: weights.lmHeadFormat.preferredCompute)
     }
 
     /// Seconds for one step doing `work`. Allocation-free: this runs once per simulated step.
@@ -87,10 +92,12 @@ public struct StepTimeModel: Sendable {
         // `rows`: the GEMM's token dimension, for the efficiency ramp (nil: not a weight GEMM). A
         // tensor-parallel GPU does 1/tp of the GEMM's work, so the ramp sees its share of the rows:
         // splitting N over more GPUs does not make small-M matrix work more efficient per GPU.
-        func op(_ name: StaticString, _ count: Double, flops: Double, bytes: Double, _ format: ComputeFormat, rows: Double? = nil) {
+        // `launches`: kernel calls per layer (the FFN is two GEMMs: gate and up fused, then down).
+        func op(_ name: StaticString, _ count: Double, flops: Double, bytes: Double, _ format: ComputeFormat,
+                rows: Double? = nil, launches: Double = 1) {
             let ramp = rows.map { roofline.gemmRamp(tokens: $0 / tp) } ?? 1
             let (seconds, memoryBound) = roofline.time(flops: flops / ramp, bytes: bytes, format: format)
-            visit(name, flops * count, bytes * count, format, seconds * count, memoryBound)
+            visit(name, flops * count, bytes * count, format, (seconds + launches * kernelOverhead) * count, memoryBound)
         }
         let t = Double(work.tokens)
         let h = Double(model.hidden)
@@ -136,7 +143,7 @@ public struct StepTimeModel: Sendable {
             op("dense_ffn", Double(model.denseFFNLayers),
                flops: 2 * t * model.denseFFNParametersPerLayer / tp,
                bytes: weights.denseFFNBytesPerLayer / tp + t * (2 * h + 3 * Double(model.ffn) / tp) * Self.activationBytes,
-               mlpFormat, rows: t)
+               mlpFormat, rows: t, launches: 2)
         }
         if let moe = model.moe, parallelism.expert > 1 {
             // Expert parallelism: whole experts on `expert` GPUs; the busiest one sets the time.
@@ -147,7 +154,7 @@ public struct StepTimeModel: Sendable {
             let flops = 2 * (pairs + t * Double(moe.shared)) * model.expertParameters / split + 2 * t * model.routerParametersPerLayer / tp
             let bytes = ((touched + Double(moe.shared)) * weights.expertBytes + weights.routerBytesPerLayer) / tp
                 + pairs * (2 * h + 3 * Double(moe.expertFFN) / split) * Self.activationBytes
-            op("experts", Double(model.moeLayers), flops: flops, bytes: bytes, expertFormat, rows: pairs / Double(max(1, moe.experts / e)))
+            op("experts", Double(model.moeLayers), flops: flops, bytes: bytes, expertFormat, rows: pairs / Double(max(1, moe.experts / e)), launches: 2)
             // Dispatch and combine: each GPU sends its 1/e share of the tokens' k copies to the others.
             let message = t / Double(e) * Double(moe.active) * h * Self.activationBytes * Double(e - 1) / Double(e)
             let seconds = 2 * Collectives.allToAllTime(bytesPerGPU: message, gpus: e, gpusPerNode: gpusPerNode,
@@ -157,7 +164,7 @@ public struct StepTimeModel: Sendable {
             let (flops, bytes) = expertWork(tokens: t, moe: moe)
             // Each touched expert's GEMM sees about t x k / touched tokens.
             let touched = max(1, Self.expectedExpertsTouched(experts: moe.experts, active: moe.active, tokens: t))
-            op("experts", Double(model.moeLayers), flops: flops, bytes: bytes, expertFormat, rows: t * Double(moe.active) / touched)
+            op("experts", Double(model.moeLayers), flops: flops, bytes: bytes, expertFormat, rows: t * Double(moe.active) / touched, launches: 2)
         }
 
         // LM head: only for tokens that are sampled.
@@ -166,7 +173,7 @@ public struct StepTimeModel: Sendable {
             let vocab = Double(model.vocab)
             op("lm_head", 1,
                flops: 2 * sampled * vocab * h / tp,
-               bytes: weights.lmHeadBytes / tp + sampled * (h + vocab / tp) * Self.activationBytes, .bf16, rows: sampled)
+               bytes: weights.lmHeadBytes / tp + sampled * (h + vocab / tp) * Self.activationBytes, lmHeadFormat, rows: sampled)
         }
 
         // Tensor parallelism: an all-reduce of the hidden state after attention and after the FFN

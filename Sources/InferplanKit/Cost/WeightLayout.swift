@@ -1,8 +1,9 @@
 /// Bytes of each weight group of a model at a given precision.
 ///
 /// The transformer blocks' linear layers use the scenario's weight format unless the model keeps a
-/// component in BF16; the input embedding and the LM head stay BF16, as the FP8 and FP4
-/// quantisation recipes of TensorRT-LLM (ModelOpt) and vLLM (Quark) leave them.
+/// component in BF16; the input embedding stays BF16 and the LM head is in `precision.lmHead` (BF16
+/// unless the scenario says otherwise), as the FP8 and FP4 quantisation recipes of TensorRT-LLM
+/// (ModelOpt) and vLLM (Quark) leave them.
 public struct WeightLayout: Sendable, Equatable {
     public var attentionBytesPerLayer: Double
     public var qkvBytesPerLayer: Double
@@ -16,6 +17,7 @@ public struct WeightLayout: Sendable, Equatable {
     public var attentionFormat: WeightFormat
     public var mlpFormat: WeightFormat
     public var expertFormat: WeightFormat
+    public var lmHeadFormat: WeightFormat
 
     public init(model: ModelArchitecture, precision: Precision) {
         func format(_ component: ModelArchitecture.Component) -> WeightFormat {
@@ -31,8 +33,9 @@ public struct WeightLayout: Sendable, Equatable {
         denseFFNBytesPerLayer = model.denseFFNParametersPerLayer * mlpFormat.bytesPerWeight
         expertBytes = model.expertParameters * expertFormat.bytesPerWeight
         routerBytesPerLayer = model.routerParametersPerLayer * WeightFormat.bf16.bytesPerWeight
-        lmHeadBytes = Double(model.vocab) * Double(model.hidden) * WeightFormat.bf16.bytesPerWeight
-        embeddingBytes = lmHeadBytes
+        lmHeadFormat = precision.lmHead
+        lmHeadBytes = Double(model.vocab) * Double(model.hidden) * precision.lmHead.bytesPerWeight
+        embeddingBytes = Double(model.vocab) * Double(model.hidden) * WeightFormat.bf16.bytesPerWeight
         var total = Double(model.layers) * attentionBytesPerLayer + Double(model.denseFFNLayers) * denseFFNBytesPerLayer
         if let moe = model.moe {
             total += Double(model.moeLayers) * (Double(moe.experts + moe.shared) * expertBytes + routerBytesPerLayer)

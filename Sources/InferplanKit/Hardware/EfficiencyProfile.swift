@@ -10,6 +10,10 @@ public struct EfficiencyProfile: Sendable, Equatable {
     public var bandwidth: Double
     /// Fixed host-side time per engine step (scheduling, kernel launch), seconds.
     public var stepOverhead: Double
+    /// Fixed time per kernel call, seconds, on top of its roofline time: for stacks that launch
+    /// each GEMM and attention call separately (the host serving loop: thread start-up and
+    /// activation set-up per call). 0 where launches hide behind CUDA graphs and `stepOverhead`.
+    public var kernelOverhead: Double
     /// HBM held back from the KV cache for activations, workspace and runtime, bytes per GPU.
     public var activationReserveBytes: Double
     /// Fraction of the memory left after weights and reserve that the runtime gives the KV cache.
@@ -26,11 +30,12 @@ public struct EfficiencyProfile: Sendable, Equatable {
 
     public init(id: String, compute: Double, bandwidth: Double, stepOverhead: Double,
                 activationReserveBytes: Double, kvMemoryFraction: Double, overlapExponent: Double = .infinity,
-                gemmHalfEfficiencyTokens: Double = 0, provenance: String) {
+                gemmHalfEfficiencyTokens: Double = 0, kernelOverhead: Double = 0, provenance: String) {
         self.id = id
         self.compute = compute
         self.bandwidth = bandwidth
         self.stepOverhead = stepOverhead
+        self.kernelOverhead = kernelOverhead
         self.activationReserveBytes = activationReserveBytes
         self.kvMemoryFraction = kvMemoryFraction
         self.overlapExponent = overlapExponent

@@ -22,18 +22,7 @@ public struct RunMetrics: Sendable {
 
     public init(result: SimulationResult) {
         let log = result.log
-        var ttft: [Double] = []
-        var tpot: [Double] = []
-        ttft.reserveCapacity(result.requests.count)
-        tpot.reserveCapacity(result.requests.count)
-        var inputTokens = 0
-        for (id, request) in result.requests.enumerated() where log.completion[id].isFinite {
-            inputTokens += request.inputTokens
-            ttft.append(log.firstToken[id] - log.issued[id])
-            if request.outputTokens > 1 {
-                tpot.append((log.completion[id] - log.firstToken[id]) / Double(request.outputTokens - 1))
-            }
-        }
+        let (ttft, tpot, inputTokens) = log.latencies(of: result.requests)
         completedSamples = log.completed
         issuedSamples = result.requests.count
         outputTokens = log.outputTokens
@@ -53,5 +42,25 @@ public struct RunMetrics: Sendable {
         outputTokensPerSecondByGroup = byGroup.map { result.endTime > 0 ? $0 / result.endTime : 0 }
         wallSeconds = result.wallSeconds
         events = result.events
+    }
+}
+
+extension RequestLog {
+    /// TTFT and TPOT of each completed request, in seconds, and the completed requests' input tokens:
+    /// the one definition both the simulator's metrics and the host serving loop's use.
+    public func latencies(of requests: [Request]) -> (ttft: [Double], tpot: [Double], inputTokens: Int) {
+        var ttft: [Double] = []
+        var tpot: [Double] = []
+        ttft.reserveCapacity(requests.count)
+        tpot.reserveCapacity(requests.count)
+        var inputTokens = 0
+        for (id, request) in requests.enumerated() where completion[id].isFinite {
+            inputTokens += request.inputTokens
+            ttft.append(firstToken[id] - issued[id])
+            if request.outputTokens > 1 {
+                tpot.append((completion[id] - firstToken[id]) / Double(request.outputTokens - 1))
+            }
+        }
+        return (ttft, tpot, inputTokens)
     }
 }

@@ -4,7 +4,7 @@ extension RunReport {
     public func html() -> String {
         func row(_ name: String, _ value: String) -> [String] { [name, value] }
         var facts = [
-            row("model", "\(modelName) [\(model)], weights \(weights), KV cache \(kvCache)"),
+            row("model", "\(modelName) [\(model)], weights \(weights)\(lmHead == "bf16" ? "" : " (LM head \(lmHead))"), KV cache \(kvCache)"),
             row("hardware", "\(gpus) x \(gpuName) on \(nodes) node(s); tensor parallel \(tensorParallel) -> \(replicas) replica(s)"),
             row("workload", "\(benchmark) \(workloadScenario), \(Format.grouped(issuedSamples)) samples\(qps.map { " at \(Format.grouped($0, decimals: 2)) queries/s" } ?? ""), seed \(seed)"),
             row("serving", "\(scheduler) batching, \(kvPolicy) KV cache, \(router) router"),

@@ -18,6 +18,7 @@ public struct RunReport: Sendable, Encodable {
     public var gpuName: String
     public var weights: String
     public var kvCache: String
+    public var lmHead: String
     public var gpus: Int
     public var nodes: Int
     public var tensorParallel: Int
@@ -59,7 +60,7 @@ public struct RunReport: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case scenario, file, model, gpu, weights, gpus, nodes, replicas, benchmark, seed, qps, events
-        case modelName = "model_name", gpuName = "gpu_name", kvCache = "kv_cache"
+        case modelName = "model_name", gpuName = "gpu_name", kvCache = "kv_cache", lmHead = "lm_head"
         case tensorParallel = "tensor_parallel", workloadScenario = "workload_scenario"
         case pipelineParallel = "pipeline_parallel", expertParallel = "expert_parallel"
         case scheduler, kvPolicy = "kv_policy", router, maxQPS = "max_qps", search, repeatSummary = "repeat", preemptions, groups
@@ -110,6 +111,7 @@ public struct RunReport: Sendable, Encodable {
         gpuName = scenario.gpu.name
         weights = scenario.precision.weights.rawValue
         kvCache = scenario.precision.kvCache.rawValue
+        lmHead = scenario.precision.lmHead.rawValue
         gpus = deployment.gpus
         nodes = deployment.nodes
         tensorParallel = deployment.tensorParallel

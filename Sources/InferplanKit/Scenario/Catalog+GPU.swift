@@ -15,17 +15,20 @@ extension Catalog {
         let formats = try tflops.mapping(allowed: ComputeFormat.allCases.map(\.rawValue))
         for key in formats.keys {
             guard let value = formats.optional(key), let format = ComputeFormat(rawValue: key) else { continue }
-            flops[format] = try value.double(in: 1...1e6, unit: "TFLOP/s") * 1e12
+            flops[format] = try value.double(in: 0.01...1e6, unit: "TFLOP/s") * 1e12
         }
         guard flops[.bf16] != nil else {
             throw tflops.error("missing the bf16 rate", valid: "every GPU needs dense_tflops.bf16")
         }
         let efficiencyValue = try map.required("efficiency", hint: "an efficiency profile id such as nvidia-hopper-trtllm")
+        let bandwidth = try map.required("memory_bandwidth_tb_s").double(in: 0.01...1000, unit: "TB/s") * 1e12
+        let datasheet = Datasheet(memoryBandwidth: bandwidth, denseFLOPS: flops)
         let efficiency: EfficiencyProfile
         if case .mapping = efficiencyValue.node {
-            efficiency = try self.efficiency(efficiencyValue)
+            efficiency = try self.efficiency(efficiencyValue, datasheet: datasheet, baseDirectory: baseDirectory)
         } else {
-            efficiency = try self.efficiency(self.document(.efficiency, reference: efficiencyValue, baseDirectory: baseDirectory))
+            efficiency = try self.efficiency(self.document(.efficiency, reference: efficiencyValue, baseDirectory: baseDirectory),
+                                             datasheet: datasheet, baseDirectory: baseDirectory)
         }
         return GPUSpec(
             id: try map.required("id").string(),
@@ -33,7 +36,7 @@ extension Catalog {
             vendor: try map.optional("vendor")?.string() ?? "",
             generation: try map.optional("generation")?.string() ?? "",
             usableMemoryBytes: try map.required("memory_gb", hint: "usable HBM in GB").double(in: 1...100_000, unit: "GB") * 1e9,
-            memoryBandwidth: try map.required("memory_bandwidth_tb_s").double(in: 0.01...1000, unit: "TB/s") * 1e12,
+            memoryBandwidth: bandwidth,
             denseFLOPS: flops,
             powerWatts: try map.optional("power_w")?.double(in: 1...100_000, unit: "W") ?? 0,
             scaleUp: try scaleUpLink(map.required("scale_up")),
@@ -62,18 +65,58 @@ extension Catalog {
         }
     }
 
-    public func efficiency(_ document: YAMLValue) throws -> EfficiencyProfile {
+    /// A GPU's datasheet limits, against which a calibration profile's fitted rates become efficiencies.
+    public struct Datasheet: Sendable {
+        public var memoryBandwidth: Double
+        public var denseFLOPS: [ComputeFormat: Double]
+    }
+
+    /// Decodes an efficiency profile. In a GPU entry it may name a calibration profile
+    /// (`calibration: path`, written by `inferplan calibrate` on that device): the fitted bandwidth and
+    /// FP4 rate over the `datasheet`'s become the bandwidth and compute efficiencies, and the fitted
+    /// transition and per-call overhead the overlap exponent and kernel overhead. Paths are relative to
+    /// the scenario, like every other reference in it.
+    public func efficiency(_ document: YAMLValue, datasheet: Datasheet? = nil, baseDirectory: String = ".") throws -> EfficiencyProfile {
         let map = try document.mapping(allowed: ["id", "compute_efficiency", "bandwidth_efficiency", "step_overhead_ms",
-                                                 "activation_reserve_gb", "kv_memory_fraction", "overlap_exponent", "gemm_half_efficiency_tokens", "provenance", "fit"])
-        return EfficiencyProfile(
+                                                 "activation_reserve_gb", "kv_memory_fraction", "overlap_exponent",
+                                                 "gemm_half_efficiency_tokens", "calibration", "provenance", "fit"])
+        var profile = EfficiencyProfile(
             id: try map.optional("id")?.string() ?? "inline",
-            compute: try map.required("compute_efficiency").double(in: 0.001...1),
-            bandwidth: try map.required("bandwidth_efficiency").double(in: 0.001...1),
+            compute: try map.optional("compute_efficiency").map { try $0.double(in: 0.001...1) } ?? 1,
+            bandwidth: try map.optional("bandwidth_efficiency").map { try $0.double(in: 0.001...1) } ?? 1,
             stepOverhead: try map.required("step_overhead_ms").double(in: 0...10_000, unit: "ms") / 1000,
             activationReserveBytes: try map.required("activation_reserve_gb").double(in: 0...100_000, unit: "GB") * 1e9,
             kvMemoryFraction: try map.required("kv_memory_fraction").double(in: 0.01...1),
             overlapExponent: try map.optional("overlap_exponent").map { try $0.double(in: 1...1000) } ?? .infinity,
             gemmHalfEfficiencyTokens: try map.optional("gemm_half_efficiency_tokens").map { try $0.double(in: 0...1e6) } ?? 0,
             provenance: try map.required("provenance", hint: "how the values were obtained").string())
+        guard let reference = map.optional("calibration") else {
+            _ = try map.required("compute_efficiency", hint: "a fraction of dense peak, e.g. 0.6; or a calibration profile")
+            _ = try map.required("bandwidth_efficiency", hint: "a fraction of HBM bandwidth, e.g. 0.8; or a calibration profile")
+            return profile
+        }
+        for key in ["compute_efficiency", "bandwidth_efficiency", "overlap_exponent"] {
+            if let value = map.optional(key) {
+                throw value.error("\(key) comes from the calibration profile here", valid: "remove it, or remove calibration")
+            }
+        }
+        guard let datasheet else {
+            throw reference.error("a calibration profile needs the GPU's datasheet", valid: "use calibration inside a GPU entry's efficiency")
+        }
+        let calibrated = try hostProfileGPU(self.document(.efficiency, reference: reference, baseDirectory: baseDirectory))
+        let fittedBandwidth = calibrated.memoryBandwidth * calibrated.efficiency.bandwidth
+        guard let fittedFP4 = calibrated.denseFLOPS[.fp4], let sheetFP4 = datasheet.denseFLOPS[.fp4] else {
+            throw reference.error("the profile fits FP4 kernels and this GPU has no dense_tflops.fp4", valid: "add the GPU's dense FP4 rate")
+        }
+        profile.compute = fittedFP4 / sheetFP4
+        profile.bandwidth = fittedBandwidth / datasheet.memoryBandwidth
+        for (name, value) in [("FP4 rate", profile.compute), ("bandwidth", profile.bandwidth)] where value > 1 {
+            throw reference.error(String(format: "the profile's fitted %@ is %.2f times this GPU's datasheet value", name, value),
+                                  valid: "a profile calibrated on this device (fitted values at or below the datasheet)")
+        }
+        profile.overlapExponent = calibrated.efficiency.overlapExponent
+        profile.kernelOverhead = calibrated.efficiency.kernelOverhead
+        profile.provenance += " Compute and bandwidth efficiency, overlap exponent and kernel overhead: \(calibrated.efficiency.provenance)."
+        return profile
     }
 }

@@ -2,13 +2,15 @@ extension Catalog {
     /// A host calibration profile (`kind: host-calibration`, written by `inferplan calibrate`) as a
     /// device: its measured read bandwidth with the fitted share as bandwidth efficiency; FP4 formats
     /// computed at the fitted kernel rates and wider ones at the measured FMA peak (both achieved
-    /// rates, so the compute efficiency is 1); the fitted per-call overhead per step; the machine's
-    /// memory; one device per node, so no scale-up link.
+    /// rates, so the compute efficiency is 1); the fitted memory/compute transition as the overlap
+    /// exponent (the sharp roofline for older profiles without one); the fitted overhead per kernel call; the
+    /// machine's memory; one device per node, so no scale-up link.
     func hostProfileGPU(_ document: YAMLValue) throws -> GPUSpec {
         let map = try document.mapping(allowed: ["kind", "provenance", "measured", "fit", "measurements"])
         let provenance = try map.required("provenance").mapping(allowed: ["cpu", "threads", "kernel_path", "date", "tool"])
         let measured = try map.required("measured").mapping(allowed: ["read_bandwidth_gb_s", "fma_peak_gflop_s", "memory_gb"])
-        let fit = try map.required("fit").mapping(allowed: ["bandwidth_gb_s", "peak_gop_s", "overhead_us", "bandwidth_efficiency", "rms_log_error"])
+        let fit = try map.required("fit").mapping(allowed: ["bandwidth_gb_s", "peak_gop_s", "overhead_us", "overlap_exponent",
+                                                              "bandwidth_efficiency", "rms_log_error"])
         func value(_ v: YAMLValue) throws -> Double {
             try v.mapping(allowed: ["value", "sd"]).required("value").double(in: 0...1e15)
         }
@@ -21,7 +23,9 @@ extension Catalog {
         let cpu = try provenance.optional("cpu")?.string() ?? "CPU"
         let efficiency = EfficiencyProfile(
             id: "host-calibration", compute: 1, bandwidth: min(1, fittedBandwidth / read),
-            stepOverhead: try value(fit.required("overhead_us")) * 1e-6, activationReserveBytes: 0, kvMemoryFraction: 0.9,
+            stepOverhead: 0, activationReserveBytes: 0, kvMemoryFraction: 0.9,
+            overlapExponent: try fit.optional("overlap_exponent").map(value) ?? .infinity,
+            kernelOverhead: try value(fit.required("overhead_us")) * 1e-6,
             provenance: "fitted by inferplan calibrate on \(cpu), \(try provenance.optional("date")?.string() ?? "")")
         return GPUSpec(
             id: "host", name: "\(cpu) (\(try provenance.optional("threads")?.int(in: 1...100_000) ?? 1) threads)",

@@ -48,9 +48,10 @@ extension Scenario {
         let nodeGroups = try Self.nodeGroups(hardwareValue, catalog: catalog, baseDirectory: baseDirectory, note: note)
         groups = nodeGroups
 
-        let precisionMap = try root.required("precision", hint: "{weights: fp8, kv_cache: fp8}").mapping(allowed: ["weights", "kv_cache"])
+        let precisionMap = try root.required("precision", hint: "{weights: fp8, kv_cache: fp8}").mapping(allowed: ["weights", "kv_cache", "lm_head"])
         precision = Precision(weights: try note(precisionMap.required("weights")).choice(WeightFormat.self),
-                              kvCache: try note(precisionMap.required("kv_cache")).choice(KVFormat.self))
+                              kvCache: try note(precisionMap.required("kv_cache")).choice(KVFormat.self),
+                              lmHead: try precisionMap.optional("lm_head").map { try note($0).choice(WeightFormat.self) } ?? .bf16)
 
         parallelism = try Self.parallelism(root.optional("parallelism"), groups: nodeGroups, model: model, note: note)
 

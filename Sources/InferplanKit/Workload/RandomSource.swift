@@ -33,6 +33,19 @@ public final class RandomSource {
 
     /// Uniform integer in 0..<n.
     public func index(below n: Int) -> Int { Int(gsl_rng_uniform_int(pointer, UInt(n))) }
+
+    /// Fills `count` bytes with uniform random bits, 32 at a time (MT19937 draws 32-bit words).
+    public func fill(_ bytes: UnsafeMutablePointer<UInt8>, count: Int) {
+        var index = 0
+        while index < count {
+            var word = UInt32(truncatingIfNeeded: gsl_rng_get(pointer))
+            for _ in 0..<min(4, count - index) {
+                bytes[index] = UInt8(truncatingIfNeeded: word)
+                word >>= 8
+                index += 1
+            }
+        }
+    }
 }
 
 /// GSL's default error handler calls abort(); switch it off once so errors come back as codes.
