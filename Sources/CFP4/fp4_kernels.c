@@ -38,6 +38,42 @@ typedef struct {
     quantized_x *out;
 } quantize_context;
 
+/// The AVX-512 quantiser: the same codes as `quantize_rows`, written straight into every layout
+/// (linear, per-quad, and the one pair a tail of 2-3 blocks needs). A decode step at batch 16
+/// spends a tenth of its time quantising activations with the scalar loop.
+__attribute__((target("avx512f,avx512bw,avx512vl")))
+static void quantize_rows_avx512(void *argument, size_t first, size_t last) {
+    quantize_context *c = argument;
+    size_t k = c->k, blocks = k / IP_MXFP4_BLOCK, pairs = blocks / 2, quads = blocks / 4;
+    quantized_x *out = c->out;
+    for (size_t b = first; b < last; b++) {
+        for (size_t blk = 0; blk < blocks; blk++) {
+            int8_t *q = out->q + b * k + blk * IP_MXFP4_BLOCK;
+            int32_t sums[2];
+            float s = ip_quantize32_avx512(c->x + b * k + blk * IP_MXFP4_BLOCK, q, q + 16, sums);
+            int32_t bias = -IP_BIAS * (sums[0] + sums[1]);
+            out->scale[b * blocks + blk] = s * 0.5f;
+            out->bias[b * blocks + blk] = bias;
+            size_t g = blk / 4, j = blk % 4;
+            if (g < quads) {
+                int8_t *quad = out->quad_q + (b * quads + g) * 128;
+                memcpy(quad + 16 * j, q, 16);
+                memcpy(quad + 64 + 16 * j, q + 16, 16);
+                for (size_t lane = 4 * j; lane < 4 * j + 4; lane++) {
+                    out->quad_bias[(b * quads + g) * 16 + lane] = lane == 4 * j ? bias : 0;
+                    out->quad_scale[(b * quads + g) * 16 + lane] = s * 0.5f;
+                }
+            } else if (blk / 2 < pairs) {
+                size_t p = blk / 2, half = blk % 2;
+                for (size_t lane = 8 * half; lane < 8 * half + 8; lane++) {
+                    out->pair_bias[(b * pairs + p) * 16 + lane] = lane == 8 * half ? bias : 0;
+                    out->pair_scale[(b * pairs + p) * 16 + lane] = s * 0.5f;
+                }
+            }
+        }
+    }
+}
+
 /// Quantises activation rows first..<last (one thread's share).
 static void quantize_rows(void *argument, size_t first, size_t last) {
     quantize_context *c = argument;
@@ -87,35 +123,19 @@ static void quantize_rows(void *argument, size_t first, size_t last) {
     }
 }
 
-static int quantize_activations(const float *x, size_t batch, size_t k, int threads, quantized_x *out) {
-    size_t blocks = k / IP_MXFP4_BLOCK;
-    out->q = aligned_alloc(64, (batch * k + 63) / 64 * 64);
-    out->scale = malloc(sizeof(float) * batch * blocks);
-    out->bias = malloc(sizeof(int32_t) * batch * blocks);
-    size_t pairs = blocks / 2;
-    out->pair_bias = aligned_alloc(64, sizeof(int32_t) * 16 * (batch * pairs + 1));
-    out->pair_scale = aligned_alloc(64, sizeof(float) * 16 * (batch * pairs + 1));
-    size_t quads = blocks / 4;
-    out->quad_q = aligned_alloc(64, 128 * (batch * quads + 1));
-    out->quad_bias = aligned_alloc(64, sizeof(int32_t) * 16 * (batch * quads + 1));
-    out->quad_scale = aligned_alloc(64, sizeof(float) * 16 * (batch * quads + 1));
-    if (!out->q || !out->scale || !out->bias || !out->pair_bias || !out->pair_scale
-        || !out->quad_q || !out->quad_bias || !out->quad_scale) return 0;
+static int quantize_activations(const float *x, size_t batch, size_t k, int threads, ip_kernel_path path, quantized_x *out) {
+    size_t blocks = k / IP_MXFP4_BLOCK, pairs = blocks / 2, quads = blocks / 4;
+    size_t sizes[8] = {batch * k, sizeof(float) * batch * blocks, sizeof(int32_t) * batch * blocks,
+                       sizeof(int32_t) * 16 * (batch * pairs + 1), sizeof(float) * 16 * (batch * pairs + 1),
+                       128 * (batch * quads + 1), sizeof(int32_t) * 16 * (batch * quads + 1), sizeof(float) * 16 * (batch * quads + 1)};
+    void *arrays[8];
+    if (!ip_workspace(8, sizes, arrays)) return 0;
+    out->q = arrays[0]; out->scale = arrays[1]; out->bias = arrays[2]; out->pair_bias = arrays[3];
+    out->pair_scale = arrays[4]; out->quad_q = arrays[5]; out->quad_bias = arrays[6]; out->quad_scale = arrays[7];
     // Rows in parallel once there are enough: at large batch this is a fifth of a narrow GEMM's time.
     quantize_context context = {x, k, out};
-    ip_parallel_for(batch, threads, 16384 / k + 1, quantize_rows, &context);
+    ip_parallel_for(batch, threads, 16384 / k + 1, path == IP_PATH_AVX512_VNNI ? quantize_rows_avx512 : quantize_rows, &context);
     return 1;
-}
-
-static void free_activations(quantized_x *qx) {
-    free(qx->q);
-    free(qx->scale);
-    free(qx->bias);
-    free(qx->pair_bias);
-    free(qx->pair_scale);
-    free(qx->quad_q);
-    free(qx->quad_bias);
-    free(qx->quad_scale);
 }
 
 static inline float e8m0(uint8_t code) {
@@ -310,7 +330,7 @@ ip_fp4_status ip_mxfp4_gemm(const float *x, size_t batch, const uint8_t *packed,
     if (path > best) return IP_FP4_NOT_FINITE;
     rows_fn fn = path == IP_PATH_AVX512_VNNI ? rows_avx512 : path == IP_PATH_AVX2 ? rows_avx2 : rows_scalar;
     quantized_x qx;
-    if (!quantize_activations(x, batch, k, threads < 1 ? 1 : threads, &qx)) { free_activations(&qx); return IP_FP4_NOT_FINITE; }
+    if (!quantize_activations(x, batch, k, threads < 1 ? 1 : threads, path, &qx)) return IP_FP4_NOT_FINITE;
     if (threads < 1) threads = 1;
     if ((size_t)threads > rows) threads = rows > 0 ? (int)rows : 1;
     job jobs[64];
@@ -319,7 +339,6 @@ ip_fp4_status ip_mxfp4_gemm(const float *x, size_t batch, const uint8_t *packed,
         jobs[t] = (job){fn, &qx, batch, rows * t / threads, rows * (t + 1) / threads, k, rows, packed, scales, y};
     }
     ip_run_parallel(jobs, sizeof jobs[0], threads, run_job);
-    free_activations(&qx);
     return IP_FP4_OK;
 }
 

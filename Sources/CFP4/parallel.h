@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 /// Calls `work(jobs + i * job_size)` for i in 0..<count (at most 64) in parallel and waits for all.
 static inline void ip_run_parallel(void *jobs, size_t job_size, int count, void *(*work)(void *)) {
@@ -40,6 +41,29 @@ static inline void ip_parallel_for(size_t count, int threads, size_t min_per_thr
         jobs[t] = (ip_range_job){fn, context, count * (size_t)t / (size_t)threads, count * (size_t)(t + 1) / (size_t)threads};
     }
     ip_run_parallel(jobs, sizeof jobs[0], threads, ip_run_range);
+}
+
+/// Carves 64-byte-aligned arrays of the given sizes out of one per-thread workspace that grows as
+/// needed and is kept between calls: allocating them per call went through mmap and page faults,
+/// which cost a decode step more than quantising its activations. `sizes` has `count` entries;
+/// `arrays` receives the pointers. Returns 0 if memory runs out.
+static inline int ip_workspace(size_t count, const size_t *sizes, void **arrays) {
+    static __thread char *buffer;
+    static __thread size_t capacity;
+    size_t total = 0;
+    for (size_t i = 0; i < count; i++) total += (sizes[i] + 63) / 64 * 64;
+    if (total > capacity) {
+        free(buffer);
+        buffer = aligned_alloc(64, total);
+        capacity = buffer ? total : 0;
+        if (!buffer) return 0;
+    }
+    size_t offset = 0;
+    for (size_t i = 0; i < count; i++) {
+        arrays[i] = buffer + offset;
+        offset += (sizes[i] + 63) / 64 * 64;
+    }
+    return 1;
 }
 
 /// Batch rows a GEMM takes per pass over its weights: as many as keep the quantised activations

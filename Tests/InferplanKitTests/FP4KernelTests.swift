@@ -11,7 +11,10 @@ import Testing
     }
 
     static let cases = [Case(batch: 1, rows: 1, k: 32), Case(batch: 1, rows: 17, k: 96), Case(batch: 2, rows: 3, k: 256),
-                        Case(batch: 5, rows: 64, k: 160), Case(batch: 9, rows: 33, k: 64), Case(batch: 4, rows: 8, k: 4096)]
+                        Case(batch: 5, rows: 64, k: 160), Case(batch: 9, rows: 33, k: 64), Case(batch: 4, rows: 8, k: 4096),
+                        // Large batches: passes of 64 rows (64, 64, 2) and of 60 rows at K 8192 (60, 7), with
+                        // the activations quantised on both threads.
+                        Case(batch: 130, rows: 12, k: 2048), Case(batch: 67, rows: 5, k: 8192)]
 
     static var paths: [ip_kernel_path] {
         let best = ip_best_path()

@@ -65,9 +65,10 @@ public struct HostCalibration: Sendable {
             : [(256, 64), (2048, 2560), (2048, 2048), (2048, 11264), (5632, 2048), (2048, 32000), (4096, 14336), (8192, 28672)]
         let batches = quick ? [1, 4, 16, 64] : [1, 2, 4, 8, 16, 32, 64, 128, 256]
         var measurements: [Measurement] = []
+        let weights = ColdWeights()
         for kernel in ["mxfp4", "nvfp4"] {
             for (k, n) in shapes {
-                let weights = ColdWeights(kernel: kernel, k: k, n: n)
+                weights.use(kernel: kernel, k: k, n: n)
                 // The overhead probe only at small batches: at large ones its per-row costs dominate.
                 for batch in batches where k >= 1024 || batch <= 16 {
                     let x = (0..<(batch * k)).map { Float(($0 % 13) - 6) / 7 }
@@ -149,40 +150,49 @@ public struct HostCalibration: Sendable {
 
 /// Copies of one weight matrix filling more memory than the last-level cache (this machine's L3 is
 /// 260 MB), handed out in turn so that every timed call reads its weights from DRAM, as a model's
-/// successive layers do; timing one matrix over and over would measure the cache instead.
+/// successive layers do; timing one matrix over and over would measure the cache instead. One pool
+/// serves every shape (allocating and faulting in 768 MB per shape would dominate `--quick`).
 private final class ColdWeights {
     static let poolBytes = 768 << 20
-    private let packed: UnsafeMutablePointer<UInt8>
-    private let scales: UnsafeMutablePointer<UInt8>
-    private let packedBytes: Int
-    private let scaleBytes: Int
-    private let copies: Int
+    private let pool: UnsafeMutablePointer<UInt8>
+    private var packedBytes = 0
+    private var stride = 1
+    private var copies = 1
     private var turn = 0
 
-    init(kernel: String, k: Int, n: Int) {
-        packedBytes = n * k / 2
-        scaleBytes = n * k / (kernel == "mxfp4" ? 32 : 16)
-        copies = max(2, Self.poolBytes / (packedBytes + scaleBytes))
-        packed = .allocate(capacity: copies * packedBytes)
-        scales = .allocate(capacity: copies * scaleBytes)
+    init() {
+        pool = .allocate(capacity: Self.poolBytes)
+        // Pseudo-random nibbles: 1 MiB from an LCG, repeated (the kernels take no data-dependent branches).
         var state: UInt64 = 7
-        for i in 0..<packedBytes { state = state &* 6364136223846793005 &+ 1; packed[i] = UInt8(truncatingIfNeeded: state >> 33) }
-        let firstScale: UInt8 = kernel == "mxfp4" ? 120 : 0x30
-        for i in 0..<scaleBytes { scales[i] = firstScale + UInt8(i % 8) }
-        for copy in 1..<copies {
-            (packed + copy * packedBytes).update(from: packed, count: packedBytes)
-            (scales + copy * scaleBytes).update(from: scales, count: scaleBytes)
+        let seed = 1 << 20
+        for i in 0..<seed { state = state &* 6364136223846793005 &+ 1; pool[i] = UInt8(truncatingIfNeeded: state >> 33) }
+        for offset in Swift.stride(from: seed, to: Self.poolBytes, by: seed) {
+            (pool + offset).update(from: pool, count: min(seed, Self.poolBytes - offset))
         }
     }
 
-    deinit {
-        packed.deallocate()
-        scales.deallocate()
+    deinit { pool.deallocate() }
+
+    /// Lays the pool out as copies of a `k` x `n` matrix of `kernel`'s format: packed weights, then
+    /// scales set to moderate codes (random codes would include NaN and denormal scales, which slow
+    /// the FMAs down and measure nothing useful).
+    func use(kernel: String, k: Int, n: Int) {
+        packedBytes = n * k / 2
+        let scaleBytes = n * k / (kernel == "mxfp4" ? 32 : 16)
+        stride = packedBytes + scaleBytes
+        copies = max(1, Self.poolBytes / stride)
+        let firstScale: UInt8 = kernel == "mxfp4" ? 120 : 0x30
+        for copy in 0..<copies {
+            let scales = pool + copy * stride + packedBytes
+            for i in 0..<scaleBytes { scales[i] = firstScale + UInt8(i % 8) }
+        }
+        turn = 0
     }
 
     /// The next copy's packed weights and scales.
     func next() -> (UnsafePointer<UInt8>, UnsafePointer<UInt8>) {
         defer { turn = (turn + 1) % copies }
-        return (UnsafePointer(packed + turn * packedBytes), UnsafePointer(scales + turn * scaleBytes))
+        let base = pool + turn * stride
+        return (UnsafePointer(base), UnsafePointer(base + packedBytes))
     }
 }
