@@ -19,6 +19,37 @@ import Testing
         #expect(abs((with - without) - 11e-3) < 1e-12)
     }
 
+    @Test func aCalibratedAttentionKernelSetsTheAttentionRate() throws {
+        var gpu = Fixtures.roundGPU
+        let model = Fixtures.tinyModel
+        let precision = Precision(weights: .bf16, kvCache: .bf16)
+        var work = StepWork()
+        work.addPrefillChunk(4096, afterPrefix: 0, completesPrompt: true)   // compute-bound attention
+        func attentionSeconds() -> Double {
+            StepTimeModel(model: model, gpu: gpu, precision: precision, tensorParallel: 1)
+                .operatorCosts(for: work).first { $0.name == "attention" }!.seconds
+        }
+        let flops = 2 * model.attentionFLOPsPerTokenPerLayer(context: 4096 * 4097 / 2)   // 2 layers
+        #expect(abs(attentionSeconds() - flops / 100e12) / (flops / 100e12) < 1e-9)
+        gpu.efficiency.attention = 0.25   // a quarter of the BF16 peak, where the GEMMs get all of it
+        #expect(abs(attentionSeconds() - flops / 25e12) / (flops / 25e12) < 1e-9)
+    }
+
+    @Test func theAttentionFitRecoversItsRate() throws {
+        // Timings made from 20 GFLOP/s with the GEMM fit's bandwidth, transition and overhead.
+        let gemm = HostCalibration.Fit(bandwidth: 20e9, bandwidthError: 0, peak: [:], peakError: [:], overhead: 50e-6,
+                                       overheadError: 0, overlapExponent: 4, overlapExponentError: 0, rmsLogError: 0, residuals: [])
+        var data = HostCalibration.attentionGrid(quick: false)
+        for i in data.indices {
+            let m = data[i]
+            data[i].seconds = Roofline.combine(compute: m.flops / 20e9, memory: m.bytes / 20e9, exponent: 4) + 50e-6
+        }
+        // By hand, a prefill of 2 prompts of 128: 4 x 32 x 64 x 2 x (128 x 129 / 2) FLOPs.
+        #expect(data[4].prefill && data[4].flops == 4 * 32 * 64 * 2 * 8256)
+        let fit = try HostCalibration.fitAttention(data, gemm: gemm, start: 1e9)
+        #expect(abs(fit.rate / 20e9 - 1) < 1e-4 && fit.residuals.allSatisfy { abs($0) < 1e-6 })
+    }
+
     @Test func theLMHeadFormatIsAScenarioChoice() throws {
         let model = try Fixtures.model("llama2-70b")
         let bf16 = WeightLayout(model: model, precision: Precision(weights: .fp8, kvCache: .fp8))
@@ -73,7 +104,7 @@ import Testing
         #expect(abs(e.bandwidth * 0.03e12 - host.memoryBandwidth * host.efficiency.bandwidth) < 1)
         #expect(abs(e.compute * 0.3e12 - host.denseFLOPS[.fp4]!) < 1)
         #expect(e.kernelOverhead == host.efficiency.kernelOverhead && e.overlapExponent == host.efficiency.overlapExponent)
-        #expect(e.provenance.hasPrefix("test Compute and bandwidth efficiency") && e.provenance.contains("inferplan calibrate"))
+        #expect(e.provenance.hasPrefix("test Compute, attention and bandwidth efficiency") && e.provenance.contains("inferplan calibrate"))
     }
 
     @Test func aProfileFasterThanTheDatasheetIsRejected() throws {

@@ -46,6 +46,11 @@ public struct HostCalibration: Sendable {
     public var memoryBytes: Double
     public var measurements: [Measurement]
     public var fit: Fit
+    /// The attention kernel's timings and its fitted rate (FLOP/s) with standard deviation and residuals.
+    public var attention: [AttentionMeasurement]
+    public var attentionRate: Double
+    public var attentionRateError: Double
+    public var attentionResiduals: [Double]
 
     /// Runs the calibration. `quick` keeps it under a minute on a 2-core machine.
     public init(quick: Bool, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
@@ -55,8 +60,6 @@ public struct HostCalibration: Sendable {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate]
         date = formatter.string(from: Date())
-        readBandwidth = ip_read_bandwidth(quick ? 256 << 20 : 512 << 20, Int32(threads), quick ? 3 : 5)
-        fmaPeak = ip_fma_peak(Int32(threads), 3)
         memoryBytes = Double(ProcessInfo.processInfo.physicalMemory)
         // (K, N): the synthetic 1B model's GEMMs (QKV, O, gate-and-up, down, LM head: what the host
         // check runs), and two of the catalog's (Llama 3.1 8B's and 70B's FFN up projection).
@@ -64,32 +67,67 @@ public struct HostCalibration: Sendable {
         let shapes = quick ? [(256, 64), (2048, 2560), (2048, 11264), (5632, 2048)]
             : [(256, 64), (2048, 2560), (2048, 2048), (2048, 11264), (5632, 2048), (2048, 32000), (4096, 14336), (8192, 28672)]
         let batches = quick ? [1, 4, 16, 64] : [1, 2, 4, 8, 16, 32, 64, 128, 256]
-        var measurements: [Measurement] = []
-        let weights = ColdWeights()
+        var points: [Measurement] = []
         for kernel in ["mxfp4", "nvfp4"] {
             for (k, n) in shapes {
-                weights.use(kernel: kernel, k: k, n: n)
                 // The overhead probe only at small batches: at large ones its per-row costs dominate.
                 for batch in batches where k >= 1024 || batch <= 16 {
-                    let x = (0..<(batch * k)).map { Float(($0 % 13) - 6) / 7 }
-                    var y = [Float](repeating: 0, count: batch * n)
-                    var times: [Double] = []
-                    for _ in 0..<(quick ? 5 : 7) {
-                        let (packed, scales) = weights.next()
-                        let start = DispatchTime.now().uptimeNanoseconds
-                        if kernel == "mxfp4" {
-                            _ = ip_mxfp4_gemm(x, batch, packed, scales, n, k, &y, Int32(threads), IP_PATH_AUTO)
-                        } else {
-                            _ = ip_nvfp4_gemm(x, batch, packed, scales, 100, n, k, &y, Int32(threads), IP_PATH_AUTO)
-                        }
-                        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-                    }
-                    measurements.append(Measurement(kernel: kernel, k: k, n: n, batch: batch, seconds: times.sorted()[times.count / 2]))
+                    points.append(Measurement(kernel: kernel, k: k, n: n, batch: batch, seconds: 0))
                 }
             }
         }
+        // Whole passes over the grid, repeated, each point's median taken over the passes: on a
+        // shared machine whose speed drifts over tens of seconds, every point then samples the whole
+        // calibration window instead of one moment of it. The limits are measured in every pass too.
+        var times = Array(repeating: [Double](), count: points.count)
+        var attention = Self.attentionGrid(quick: quick)
+        var attentionTimes = Array(repeating: [Double](), count: attention.count)
+        var reads: [Double] = [], peaks: [Double] = []
+        let weights = ColdWeights()
+        let attentionBench = AttentionBench()
+        for _ in 0..<(quick ? 5 : 7) {
+            for (index, point) in attention.enumerated() {
+                attentionTimes[index].append(attentionBench.time(point, threads: threads))
+            }
+            let limits = Self.machineLimits(threads: threads)
+            reads.append(limits.readBandwidth)
+            peaks.append(limits.fmaPeak)
+            var laidOut = ""
+            for (index, point) in points.enumerated() {
+                let (kernel, k, n, batch) = (point.kernel, point.k, point.n, point.batch)
+                if laidOut != "\(kernel) \(k) \(n)" {
+                    weights.use(kernel: kernel, k: k, n: n)
+                    laidOut = "\(kernel) \(k) \(n)"
+                }
+                let x = (0..<(batch * k)).map { Float(($0 % 13) - 6) / 7 }
+                var y = [Float](repeating: 0, count: batch * n)
+                let (packed, scales) = weights.next()
+                let start = DispatchTime.now().uptimeNanoseconds
+                if kernel == "mxfp4" {
+                    _ = ip_mxfp4_gemm(x, batch, packed, scales, n, k, &y, Int32(threads), IP_PATH_AUTO)
+                } else {
+                    _ = ip_nvfp4_gemm(x, batch, packed, scales, 100, n, k, &y, Int32(threads), IP_PATH_AUTO)
+                }
+                times[index].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            }
+        }
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        readBandwidth = median(reads)
+        fmaPeak = median(peaks)
+        var measurements = points
+        for index in measurements.indices { measurements[index].seconds = median(times[index]) }
         self.measurements = measurements
         fit = try Self.fit(measurements, startBandwidth: readBandwidth, startPeak: fmaPeak)
+        for index in attention.indices { attention[index].seconds = median(attentionTimes[index]) }
+        self.attention = attention
+        (attentionRate, attentionRateError, attentionResiduals) = try Self.fitAttention(attention, gemm: fit, start: fmaPeak / 10)
+    }
+
+    /// One quick measurement of the machine's limits: read bandwidth (bytes/s, one pass over 256 MiB)
+    /// and FP32 FMA rate (FLOP/s). The calibration takes one per pass; `HostCheck` takes them again
+    /// before its real run to see whether the machine has drifted since.
+    public static func machineLimits(threads: Int) -> (readBandwidth: Double, fmaPeak: Double) {
+        (ip_read_bandwidth(256 << 20, Int32(threads), 1), ip_fma_peak(Int32(threads), 1))
     }
 
     /// Fits log-space parameters (positive by construction) to the measurements.
@@ -127,8 +165,8 @@ public struct HostCalibration: Sendable {
             "kind: host-calibration",
             "provenance: {cpu: \"\(cpu)\", threads: \(threads), kernel_path: \(path), date: \(date), tool: inferplan 0.1.0}",
             "measured:",
-            "  read_bandwidth_gb_s: \(g(readBandwidth / 1e9))      # STREAM-like read-only, two streams per thread",
-            "  fma_peak_gflop_s: \(g(fmaPeak / 1e9))         # FP32 FMA, widest vectors",
+            "  read_bandwidth_gb_s: \(g(readBandwidth / 1e9))      # STREAM-like read-only, two streams per thread; median over the passes",
+            "  fma_peak_gflop_s: \(g(fmaPeak / 1e9))         # FP32 FMA, widest vectors; median over the passes",
             "  memory_gb: \(g(memoryBytes / 1e9))",
             "fit:   # t = ((bytes / bandwidth)^p + (ops / peak[format])^p)^(1/p) + overhead, GSL trust-region least squares on log(t)",
             "  bandwidth_gb_s: {value: \(g(fit.bandwidth / 1e9)), sd: \(g(fit.bandwidthError / 1e9))}",
@@ -137,12 +175,17 @@ public struct HostCalibration: Sendable {
             "    nvfp4: {value: \(g(fit.peak["nvfp4"]! / 1e9)), sd: \(g(fit.peakError["nvfp4"]! / 1e9))}",
             "  overhead_us: {value: \(g(fit.overhead * 1e6)), sd: \(g(fit.overheadError * 1e6))}",
             "  overlap_exponent: {value: \(g(fit.overlapExponent)), sd: \(g(fit.overlapExponentError))}   # the memory/compute transition p",
+            "  attention_gflop_s: {value: \(g(attentionRate / 1e9)), sd: \(g(attentionRateError / 1e9))}   # the decode-attention kernel, BF16 KV",
             "  bandwidth_efficiency: \(g(fit.bandwidth / readBandwidth))   # fitted / measured read bandwidth",
             "  rms_log_error: \(g(fit.rmsLogError))",
-            "measurements:   # kernel, K, N, batch, seconds (median), residual log(predicted / measured)",
+            "measurements:   # kernel, K, N, batch, seconds (median over the passes), residual log(predicted / measured)",
         ]
         for (m, r) in zip(measurements, fit.residuals) {
             lines.append("  - [\(m.kernel), \(m.k), \(m.n), \(m.batch), \(g(m.seconds)), \(String(format: "%+.4f", r))]")
+        }
+        lines.append("attention_measurements:   # decode | prefill, queries, context, seconds (median over the passes), residual")
+        for (m, r) in zip(attention, attentionResiduals) {
+            lines.append("  - [\(m.prefill ? "prefill" : "decode"), \(m.queries), \(m.context), \(g(m.seconds)), \(String(format: "%+.4f", r))]")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -120,8 +120,9 @@ public struct HostCheck: Sendable {
         }
         // Warm-up: one token through every layer, so page faults and first-touch costs stay out.
         _ = backend.forward([ForwardSegment(slot: 0, start: 0, tokens: [0], sample: true)])
-        let readNow = ip_read_bandwidth(512 << 20, Int32(options.threads), 5)
-        let fmaNow = ip_fma_peak(Int32(options.threads), 3)
+        // The limits as the calibration measures them: the median of passes.
+        let limits = (0..<5).map { _ in HostCalibration.machineLimits(threads: options.threads) }
+        let readNow = limits.map(\.readBandwidth).sorted()[2], fmaNow = limits.map(\.fmaPeak).sorted()[2]
         progress(String(format: "machine now: read %.1f GB/s, FMA %.0f GFLOP/s (profile: %.1f GB/s, %.0f GFLOP/s)",
                         readNow / 1e9, fmaNow / 1e9, scenario.gpu.memoryBandwidth / 1e9, (scenario.gpu.denseFLOPS[.bf16] ?? 0) / 1e9))
         progress(String(format: "serving %d requests for real (about %.0f s)", requests.count, predicted.seconds))

@@ -32,6 +32,8 @@ public struct StepTimeModel: Sendable {
 
     private let tp: Double
     private let kernelOverhead: Double
+    /// compute / attention efficiency (1 unless the profile calibrated its attention kernel).
+    private let attentionSlowdown: Double
     private let kvShards: Double
     private let kvBytesPerTokenPerLayer: Double
     private let qkvParameters: Double
@@ -52,6 +54,7 @@ public struct StepTimeModel: Sendable {
         self.weights = WeightLayout(model: model, precision: precision)
         self.tp = Double(tensorParallel)
         self.kernelOverhead = gpu.efficiency.kernelOverhead
+        self.attentionSlowdown = gpu.efficiency.attention.map { gpu.efficiency.compute / $0 } ?? 1
         self.kvShards = Double(WeightLayout.kvShards(model: model, tensorParallel: tensorParallel))
         self.kvBytesPerTokenPerLayer = model.kvElementsPerTokenPerLayer * precision.kvCache.bytesPerElement
         self.qkvParameters = model.attentionParametersPerLayer - Double(model.attentionWidth) * Double(model.hidden)
@@ -93,10 +96,11 @@ public struct StepTimeModel: Sendable {
         // tensor-parallel GPU does 1/tp of the GEMM's work, so the ramp sees its share of the rows:
         // splitting N over more GPUs does not make small-M matrix work more efficient per GPU.
         // `launches`: kernel calls per layer (the FFN is two GEMMs: gate and up fused, then down).
+        // `slowdown`: how much slower than the GEMMs' efficiency the operator computes (attention).
         func op(_ name: StaticString, _ count: Double, flops: Double, bytes: Double, _ format: ComputeFormat,
-                rows: Double? = nil, launches: Double = 1) {
+                rows: Double? = nil, launches: Double = 1, slowdown: Double = 1) {
             let ramp = rows.map { roofline.gemmRamp(tokens: $0 / tp) } ?? 1
-            let (seconds, memoryBound) = roofline.time(flops: flops / ramp, bytes: bytes, format: format)
+            let (seconds, memoryBound) = roofline.time(flops: flops / ramp * slowdown, bytes: bytes, format: format)
             visit(name, flops * count, bytes * count, format, (seconds + launches * kernelOverhead) * count, memoryBound)
         }
         let t = Double(work.tokens)
@@ -119,7 +123,7 @@ public struct StepTimeModel: Sendable {
             let cached = work.decodeContextTokens + work.prefillPrefixTokens
             op("attention", Double(model.fullAttentionLayers),
                flops: model.attentionFLOPsPerTokenPerLayer(context: attended) / tp,
-               bytes: (cached + newTokens) * kvBytesPerTokenPerLayer / kvShards, attentionFormat)
+               bytes: (cached + newTokens) * kvBytesPerTokenPerLayer / kvShards, attentionFormat, slowdown: attentionSlowdown)
         }
         if model.slidingLayers > 0, let window = model.attention.slidingWindow.map(Double.init) {
             // A sliding layer attends to at most `window` positions per token (an upper bound for
@@ -129,7 +133,7 @@ public struct StepTimeModel: Sendable {
             let cached = min(work.decodeContextTokens, Double(work.decodeSequences) * window)
             op("attention_sliding", Double(model.slidingLayers),
                flops: model.attentionFLOPsPerTokenPerLayer(context: attended) / tp,
-               bytes: (cached + newTokens) * kvBytesPerTokenPerLayer / kvShards, attentionFormat)
+               bytes: (cached + newTokens) * kvBytesPerTokenPerLayer / kvShards, attentionFormat, slowdown: attentionSlowdown)
         }
 
         // O projection: reads the attention output, writes the hidden state.

@@ -6,6 +6,9 @@ public struct EfficiencyProfile: Sendable, Equatable {
     public var id: String
     /// Achieved fraction of dense matrix peak on large GEMMs and attention (0-1].
     public var compute: Double
+    /// Achieved fraction of the dense peak in attention, where it differs from `compute` (a
+    /// calibrated attention kernel); nil: the same as `compute`.
+    public var attention: Double?
     /// Achieved fraction of HBM bandwidth on streaming reads (0-1].
     public var bandwidth: Double
     /// Fixed host-side time per engine step (scheduling, kernel launch), seconds.

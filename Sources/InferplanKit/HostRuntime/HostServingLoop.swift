@@ -29,7 +29,7 @@ struct HostServingLoop {
         /// When the last request completed.
         var seconds: Double
         /// Seconds in the GEMMs, the attention kernel and the element-wise operators.
-        var timing: HostTransformer.Timing
+        var timing: ForwardTiming
         /// The most sequences that shared a step, and the longest sequence held in a KV slot.
         var peakSequences: Int
         var peakContext: Int
@@ -135,10 +135,7 @@ struct HostServingLoop {
             }
             running = stillRunning
         }
-        let after = backend.timing
-        let timing = HostTransformer.Timing(gemm: after.gemm - timingBefore.gemm,
-                                            attention: after.attention - timingBefore.attention,
-                                            other: after.other - timingBefore.other)
+        let timing = backend.timing - timingBefore
         let seconds = log.completion.max() ?? 0
         return Result(requests: requests, log: log, outputs: outputs, steps: steps, seconds: seconds,
                       timing: timing, peakSequences: peakSequences, peakContext: peakContext)

@@ -10,6 +10,19 @@ struct ForwardSegment {
     var sample: Bool
 }
 
+/// Seconds a backend has spent in each kind of work: matrix kernels, attention, and the element-wise
+/// operators the simulator does not count.
+struct ForwardTiming: Sendable {
+    var gemm = 0.0
+    var attention = 0.0
+    var other = 0.0
+
+    static func - (after: ForwardTiming, before: ForwardTiming) -> ForwardTiming {
+        ForwardTiming(gemm: after.gemm - before.gemm, attention: after.attention - before.attention,
+                      other: after.other - before.other)
+    }
+}
+
 /// What a serving loop needs from the hardware it runs on: one forward pass over a step's segments,
 /// returning the sampled tokens in segment order. The CPU implementation is `HostTransformer`; a GPU
 /// backend would be another conformance, and neither the loop nor the simulator would change.
@@ -21,7 +34,7 @@ protocol ForwardBackend: AnyObject {
     var maxContext: Int { get }
     func forward(_ segments: [ForwardSegment]) -> [Int32]
     /// Seconds spent so far in each kind of work, for explaining a step's time.
-    var timing: HostTransformer.Timing { get }
+    var timing: ForwardTiming { get }
 }
 
 /// A Llama-shaped dense transformer run on the CPU with the bundled kernels: MXFP4 weights (QKV, O,
@@ -34,20 +47,13 @@ protocol ForwardBackend: AnyObject {
 /// attention. The element-wise operators (norms, rotary, SwiGLU, residual adds, embedding lookup,
 /// sampling) are timed apart as `other`: the simulator does not count them.
 final class HostTransformer: ForwardBackend {
-    struct Timing: Sendable {
-        var gemm = 0.0
-        var attention = 0.0
-        var other = 0.0
-        var total: Double { gemm + attention + other }
-    }
-
     let model: ModelArchitecture
     let maxTokens: Int
     let maxSequences: Int
     let maxContext: Int
     let threads: Int
     let path: ip_kernel_path
-    private(set) var timing = Timing()
+    private(set) var timing = ForwardTiming()
 
     private let qkv: [MXFP4Matrix]
     private let output: [MXFP4Matrix]

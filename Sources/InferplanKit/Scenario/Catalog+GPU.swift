@@ -79,7 +79,7 @@ extension Catalog {
     public func efficiency(_ document: YAMLValue, datasheet: Datasheet? = nil, baseDirectory: String = ".") throws -> EfficiencyProfile {
         let map = try document.mapping(allowed: ["id", "compute_efficiency", "bandwidth_efficiency", "step_overhead_ms",
                                                  "activation_reserve_gb", "kv_memory_fraction", "overlap_exponent",
-                                                 "gemm_half_efficiency_tokens", "calibration", "provenance", "fit"])
+                                                 "gemm_half_efficiency_tokens", "attention_efficiency", "calibration", "provenance", "fit"])
         var profile = EfficiencyProfile(
             id: try map.optional("id")?.string() ?? "inline",
             compute: try map.optional("compute_efficiency").map { try $0.double(in: 0.001...1) } ?? 1,
@@ -90,12 +90,13 @@ extension Catalog {
             overlapExponent: try map.optional("overlap_exponent").map { try $0.double(in: 1...1000) } ?? .infinity,
             gemmHalfEfficiencyTokens: try map.optional("gemm_half_efficiency_tokens").map { try $0.double(in: 0...1e6) } ?? 0,
             provenance: try map.required("provenance", hint: "how the values were obtained").string())
+        profile.attention = try map.optional("attention_efficiency").map { try $0.double(in: 0.001...1) }
         guard let reference = map.optional("calibration") else {
             _ = try map.required("compute_efficiency", hint: "a fraction of dense peak, e.g. 0.6; or a calibration profile")
             _ = try map.required("bandwidth_efficiency", hint: "a fraction of HBM bandwidth, e.g. 0.8; or a calibration profile")
             return profile
         }
-        for key in ["compute_efficiency", "bandwidth_efficiency", "overlap_exponent"] {
+        for key in ["compute_efficiency", "bandwidth_efficiency", "attention_efficiency", "overlap_exponent"] {
             if let value = map.optional(key) {
                 throw value.error("\(key) comes from the calibration profile here", valid: "remove it, or remove calibration")
             }
@@ -115,8 +116,11 @@ extension Catalog {
                                   valid: "a profile calibrated on this device (fitted values at or below the datasheet)")
         }
         profile.overlapExponent = calibrated.efficiency.overlapExponent
+        if let attention = calibrated.efficiency.attention, let hostRate = calibrated.denseFLOPS[.bf16], let sheet = datasheet.denseFLOPS[.bf16] {
+            profile.attention = min(1, attention * hostRate / sheet)
+        }
         profile.kernelOverhead = calibrated.efficiency.kernelOverhead
-        profile.provenance += " Compute and bandwidth efficiency, overlap exponent and kernel overhead: \(calibrated.efficiency.provenance)."
+        profile.provenance += " Compute, attention and bandwidth efficiency, overlap exponent and kernel overhead: \(calibrated.efficiency.provenance)."
         return profile
     }
 }

@@ -6,11 +6,11 @@ extension Catalog {
     /// exponent (the sharp roofline for older profiles without one); the fitted overhead per kernel call; the
     /// machine's memory; one device per node, so no scale-up link.
     func hostProfileGPU(_ document: YAMLValue) throws -> GPUSpec {
-        let map = try document.mapping(allowed: ["kind", "provenance", "measured", "fit", "measurements"])
+        let map = try document.mapping(allowed: ["kind", "provenance", "measured", "fit", "measurements", "attention_measurements"])
         let provenance = try map.required("provenance").mapping(allowed: ["cpu", "threads", "kernel_path", "date", "tool"])
         let measured = try map.required("measured").mapping(allowed: ["read_bandwidth_gb_s", "fma_peak_gflop_s", "memory_gb"])
         let fit = try map.required("fit").mapping(allowed: ["bandwidth_gb_s", "peak_gop_s", "overhead_us", "overlap_exponent",
-                                                              "bandwidth_efficiency", "rms_log_error"])
+                                                              "attention_gflop_s", "bandwidth_efficiency", "rms_log_error"])
         func value(_ v: YAMLValue) throws -> Double {
             try v.mapping(allowed: ["value", "sd"]).required("value").double(in: 0...1e15)
         }
@@ -21,12 +21,14 @@ extension Catalog {
         let fp4 = try value(peaks.required("mxfp4")) * 1e9
         let fittedBandwidth = try value(fit.required("bandwidth_gb_s")) * 1e9
         let cpu = try provenance.optional("cpu")?.string() ?? "CPU"
-        let efficiency = EfficiencyProfile(
+        var efficiency = EfficiencyProfile(
             id: "host-calibration", compute: 1, bandwidth: min(1, fittedBandwidth / read),
             stepOverhead: 0, activationReserveBytes: 0, kvMemoryFraction: 0.9,
             overlapExponent: try fit.optional("overlap_exponent").map(value) ?? .infinity,
             kernelOverhead: try value(fit.required("overhead_us")) * 1e-6,
             provenance: "fitted by inferplan calibrate on \(cpu), \(try provenance.optional("date")?.string() ?? "")")
+        // Attention runs at the calibrated kernel's rate, a fraction of the FMA peak its formats have here.
+        efficiency.attention = try fit.optional("attention_gflop_s").map { min(1, try value($0) * 1e9 / fma) }
         return GPUSpec(
             id: "host", name: "\(cpu) (\(try provenance.optional("threads")?.int(in: 1...100_000) ?? 1) threads)",
             vendor: "host", generation: try provenance.optional("kernel_path")?.string() ?? "cpu",
