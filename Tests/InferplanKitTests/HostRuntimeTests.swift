@@ -155,6 +155,7 @@ import Testing
         options.outputTokens = 4
         options.maxBatchSequences = 3
         options.maxBatchTokens = 32
+        options.threads = 2   // the profile's
         let check = try HostCheck.run(profile: Self.profile, options: options)
         #expect(check.outputTokens == 24 && check.peakSequences == 3 && check.peakContext == 11)
         #expect(check.stepComparisons.map(\.kind) == ["prefill", "decode"])
@@ -165,6 +166,11 @@ import Testing
                     "measured_ttft_ms_p50", "predicted_ttft_ms_p50", "ttft_error_pct"] {
             #expect(json.contains("\"\(key)\" : "), "missing \(key)")
         }
+        // Run on 2 threads against a 2-thread profile: no complaint about threads.
+        #expect(check.profileThreads == 2 && check.machineDrift?.contains("threads") != true)
+        var other = check
+        other.options.threads = 1
+        #expect(other.machineDrift == "the profile was calibrated on 2 threads and the check ran on 1")
         // Predicted and measured come from the same metric code: TTFT below the whole run, TPOT below TTFT here.
         #expect(check.measured.ttftP50 > 0 && check.measured.ttftP50 < check.measured.seconds)
         #expect(check.predicted.ttftP50 > 0 && check.predicted.ttftP50 < check.predicted.seconds)

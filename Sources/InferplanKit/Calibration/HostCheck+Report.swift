@@ -3,7 +3,11 @@ import Foundation
 extension HostCheck {
     /// A description of how far the machine has moved from its profile (more than 20% in read
     /// bandwidth or FMA peak: beyond the run-to-run noise of this shared 2-core machine), or nil.
+    /// Also when the check ran on a different number of threads than the calibration.
     public var machineDrift: String? {
+        if let threads = profileThreads, threads != options.threads {
+            return "the profile was calibrated on \(threads) threads and the check ran on \(options.threads)"
+        }
         let read = currentReadBandwidth / profileReadBandwidth - 1, fma = currentFMAPeak / profileFMAPeak - 1
         guard abs(read) > 0.2 || abs(fma) > 0.2 else { return nil }
         return String(format: "the machine differs from its calibration (read bandwidth %+.0f%%, FMA peak %+.0f%%)", read * 100, fma * 100)

@@ -60,6 +60,8 @@ public struct HostCheck: Sendable {
     public var profileFMAPeak: Double
     public var currentReadBandwidth: Double
     public var currentFMAPeak: Double
+    /// Threads the profile was calibrated with (nil if it does not say).
+    public var profileThreads: Int?
     /// Real-run invariants: every requested output token produced, never more sequences in a step
     /// than allowed, never more tokens in a slot than it holds.
     public var outputTokens: Int
@@ -141,6 +143,7 @@ public struct HostCheck: Sendable {
             comparisons[kind]!.predictedSeconds += model.time(for: step.work)
         }
         let gpu = scenario.gpu
+        let profileThreads = try Catalog.hostProfileThreads(YAMLDocument.load(path: profile))
         return HostCheck(
             options: options, profile: profile, device: gpu.name, kernelPath: String(cString: ip_path_name(ip_best_path())),
             predicted: predicted, measured: measured,
@@ -148,7 +151,7 @@ public struct HostCheck: Sendable {
             gemmSeconds: result.timing.gemm, attentionSeconds: result.timing.attention, otherSeconds: result.timing.other,
             weightBytes: Double(backend.weightBytes),
             profileReadBandwidth: gpu.memoryBandwidth, profileFMAPeak: gpu.denseFLOPS[.bf16] ?? 0,
-            currentReadBandwidth: readNow, currentFMAPeak: fmaNow, outputTokens: result.log.outputTokens,
+            currentReadBandwidth: readNow, currentFMAPeak: fmaNow, profileThreads: profileThreads, outputTokens: result.log.outputTokens,
             peakSequences: result.peakSequences, peakContext: result.peakContext)
     }
 }

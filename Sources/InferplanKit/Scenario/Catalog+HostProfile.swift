@@ -1,4 +1,16 @@
 extension Catalog {
+    static let hostProfileKeys = ["kind", "provenance", "measured", "fit", "measurements", "attention_measurements"]
+
+    static func hostProfileProvenance(_ document: YAMLValue) throws -> YAMLMapping {
+        try document.mapping(allowed: hostProfileKeys).required("provenance")
+            .mapping(allowed: ["cpu", "threads", "kernel_path", "date", "tool"])
+    }
+
+    /// The threads a host calibration profile was measured with, if it says.
+    public static func hostProfileThreads(_ document: YAMLValue) throws -> Int? {
+        try hostProfileProvenance(document).optional("threads")?.int(in: 1...100_000)
+    }
+
     /// A host calibration profile (`kind: host-calibration`, written by `inferplan calibrate`) as a
     /// device: its measured read bandwidth with the fitted share as bandwidth efficiency; FP4 formats
     /// computed at the fitted kernel rates and wider ones at the measured FMA peak (both achieved
@@ -6,8 +18,8 @@ extension Catalog {
     /// exponent (the sharp roofline for older profiles without one); the fitted overhead per kernel call; the
     /// machine's memory; one device per node, so no scale-up link.
     func hostProfileGPU(_ document: YAMLValue) throws -> GPUSpec {
-        let map = try document.mapping(allowed: ["kind", "provenance", "measured", "fit", "measurements", "attention_measurements"])
-        let provenance = try map.required("provenance").mapping(allowed: ["cpu", "threads", "kernel_path", "date", "tool"])
+        let provenance = try Self.hostProfileProvenance(document)
+        let map = try document.mapping(allowed: Self.hostProfileKeys)
         let measured = try map.required("measured").mapping(allowed: ["read_bandwidth_gb_s", "fma_peak_gflop_s", "memory_gb"])
         let fit = try map.required("fit").mapping(allowed: ["bandwidth_gb_s", "peak_gop_s", "overhead_us", "overlap_exponent",
                                                               "attention_gflop_s", "bandwidth_efficiency", "rms_log_error"])
