@@ -85,6 +85,12 @@ public struct HostCalibration: Sendable {
         var reads: [Double] = [], peaks: [Double] = []
         let weights = ColdWeights()
         let attentionBench = AttentionBench()
+        // Activations and outputs for the largest point (their values do not change the timings),
+        // made once so that nothing but the kernel runs between timed calls.
+        let largestX = points.map { $0.batch * $0.k }.max() ?? 0, largestY = points.map { $0.batch * $0.n }.max() ?? 0
+        let x = UnsafeMutablePointer<Float>.allocate(capacity: largestX), y = UnsafeMutablePointer<Float>.allocate(capacity: largestY)
+        defer { x.deallocate(); y.deallocate() }
+        for i in 0..<largestX { x[i] = Float((i % 13) - 6) / 7 }
         for _ in 0..<(quick ? 5 : 7) {
             for (index, point) in attention.enumerated() {
                 attentionTimes[index].append(attentionBench.time(point, threads: threads))
@@ -95,19 +101,22 @@ public struct HostCalibration: Sendable {
             var laidOut = ""
             for (index, point) in points.enumerated() {
                 let (kernel, k, n, batch) = (point.kernel, point.k, point.n, point.batch)
+                func call() {
+                    let (packed, scales) = weights.next()
+                    if kernel == "mxfp4" {
+                        _ = ip_mxfp4_gemm(x, batch, packed, scales, n, k, y, Int32(threads), IP_PATH_AUTO)
+                    } else {
+                        _ = ip_nvfp4_gemm(x, batch, packed, scales, 100, n, k, y, Int32(threads), IP_PATH_AUTO)
+                    }
+                }
                 if laidOut != "\(kernel) \(k) \(n)" {
                     weights.use(kernel: kernel, k: k, n: n)
                     laidOut = "\(kernel) \(k) \(n)"
+                    // Untimed: wakes the worker threads, as the calls of a model's step find them.
+                    call()
                 }
-                let x = (0..<(batch * k)).map { Float(($0 % 13) - 6) / 7 }
-                var y = [Float](repeating: 0, count: batch * n)
-                let (packed, scales) = weights.next()
                 let start = DispatchTime.now().uptimeNanoseconds
-                if kernel == "mxfp4" {
-                    _ = ip_mxfp4_gemm(x, batch, packed, scales, n, k, &y, Int32(threads), IP_PATH_AUTO)
-                } else {
-                    _ = ip_nvfp4_gemm(x, batch, packed, scales, 100, n, k, &y, Int32(threads), IP_PATH_AUTO)
-                }
+                call()
                 times[index].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             }
         }
