@@ -50,6 +50,19 @@ import Testing
         #expect(abs(fit.rate / 20e9 - 1) < 1e-4 && fit.residuals.allSatisfy { abs($0) < 1e-6 })
     }
 
+    @Test func aProfileDeviceUsesTheFittedBandwidthEvenAboveTheMeasuredRead() throws {
+        // The kernels can beat the plain read loop; the fitted rate is what the simulator must use.
+        let text = try String(contentsOfFile: Fixtures.packageRoot.appendingPathComponent(Self.profile).path, encoding: .utf8)
+        let fitted = try Catalog.bundled.gpu(YAMLDocument.parse(text, name: "profile.yaml"), baseDirectory: ".")
+        let fittedRate = fitted.memoryBandwidth * fitted.efficiency.bandwidth
+        let slowRead = text.replacingOccurrences(of: #"read_bandwidth_gb_s: [0-9.]+"#, with: "read_bandwidth_gb_s: 5",
+                                                 options: .regularExpression)
+        let device = try Catalog.bundled.gpu(YAMLDocument.parse(slowRead, name: "profile.yaml"), baseDirectory: ".")
+        #expect(device.efficiency.bandwidth == 1 && abs(device.memoryBandwidth - fittedRate) < 1)
+        let machine = try Catalog.hostProfileMachine(YAMLDocument.parse(slowRead, name: "profile.yaml"))
+        #expect(machine.readBandwidth == 5e9 && machine.threads == 2)
+    }
+
     @Test func theLMHeadFormatIsAScenarioChoice() throws {
         let model = try Fixtures.model("llama2-70b")
         let bf16 = WeightLayout(model: model, precision: Precision(weights: .fp8, kvCache: .fp8))

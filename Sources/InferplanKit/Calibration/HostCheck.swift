@@ -125,8 +125,7 @@ public struct HostCheck: Sendable {
         // The limits as the calibration measures them: the median of passes.
         let limits = (0..<5).map { _ in HostCalibration.machineLimits(threads: options.threads) }
         let readNow = limits.map(\.readBandwidth).sorted()[2], fmaNow = limits.map(\.fmaPeak).sorted()[2]
-        progress(String(format: "machine now: read %.1f GB/s, FMA %.0f GFLOP/s (profile: %.1f GB/s, %.0f GFLOP/s)",
-                        readNow / 1e9, fmaNow / 1e9, scenario.gpu.memoryBandwidth / 1e9, (scenario.gpu.denseFLOPS[.bf16] ?? 0) / 1e9))
+        progress(String(format: "machine now: read %.1f GB/s, FMA %.0f GFLOP/s", readNow / 1e9, fmaNow / 1e9))
         progress(String(format: "serving %d requests for real (about %.0f s)", requests.count, predicted.seconds))
         let result = loop.run(requests, vocab: scenario.model.vocab, seed: options.seed)
 
@@ -143,15 +142,15 @@ public struct HostCheck: Sendable {
             comparisons[kind]!.predictedSeconds += model.time(for: step.work)
         }
         let gpu = scenario.gpu
-        let profileThreads = try Catalog.hostProfileThreads(YAMLDocument.load(path: profile))
+        let recorded = try Catalog.hostProfileMachine(YAMLDocument.load(path: profile))
         return HostCheck(
             options: options, profile: profile, device: gpu.name, kernelPath: String(cString: ip_path_name(ip_best_path())),
             predicted: predicted, measured: measured,
             stepComparisons: ["prefill", "decode", "mixed"].compactMap { comparisons[$0] },
             gemmSeconds: result.timing.gemm, attentionSeconds: result.timing.attention, otherSeconds: result.timing.other,
             weightBytes: Double(backend.weightBytes),
-            profileReadBandwidth: gpu.memoryBandwidth, profileFMAPeak: gpu.denseFLOPS[.bf16] ?? 0,
-            currentReadBandwidth: readNow, currentFMAPeak: fmaNow, profileThreads: profileThreads, outputTokens: result.log.outputTokens,
+            profileReadBandwidth: recorded.readBandwidth, profileFMAPeak: recorded.fmaPeak,
+            currentReadBandwidth: readNow, currentFMAPeak: fmaNow, profileThreads: recorded.threads, outputTokens: result.log.outputTokens,
             peakSequences: result.peakSequences, peakContext: result.peakContext)
     }
 }
