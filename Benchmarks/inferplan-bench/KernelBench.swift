@@ -1,37 +1,30 @@
 import CFP4
 import Foundation
+import InferplanKit
 
 /// Wall time of the MXFP4 and NVFP4 decode GEMMs on the shapes of issue 3, best path, both cores:
 /// bytes of packed weights (with scales) read per second at batch 1, GFLOP/s at batch 32. (The
 /// attention kernel's rate is in every calibration profile, `attention_gflop_s`.)
 ///
-/// Weights are read cold: each timed call takes the next of enough copies to fill 768 MB, three
-/// times this machine's 260 MB L3, as a model's successive layers are; one matrix timed over and
-/// over would sit in the L3 (even 8192 x 28672 in MXFP4 is 125 MB) and report the cache's bandwidth.
+/// Weights are read cold (`ColdWeights`, as the calibration reads them): each timed call takes the
+/// next of enough copies to fill 768 MB, three times this machine's 260 MB L3; one matrix timed over
+/// and over would sit in the L3 (even 8192 x 28672 in MXFP4 is 125 MB) and report its bandwidth.
 func benchmarkKernels() {
     let path = ip_best_path()
     let bandwidth = ip_read_bandwidth(512 << 20, 2, 5)
     print(String(format: "  Read-only memory bandwidth, 2 threads, 512 MiB buffer: %.1f GB/s", bandwidth / 1e9))
+    let weights = ColdWeights()
     for format in ["MXFP4", "NVFP4"] {
         print("  \(format) decode GEMM, path \(String(cString: ip_path_name(path))), 2 threads, cold weights (median of 5)")
         for (k, n) in [(4096, 14336), (8192, 28672)] {
-            let packedBytes = n * k / 2, scaleBytes = n * k / (format == "MXFP4" ? 32 : 16)
-            let stride = packedBytes + scaleBytes, copies = max(2, (768 << 20) / stride)
-            let pool = UnsafeMutablePointer<UInt8>.allocate(capacity: copies * stride)
-            defer { pool.deallocate() }
-            // Random codes (the kernels' speed does not depend on them) and moderate scales.
-            var state: UInt64 = 1
-            for i in 0..<packedBytes { state = state &* 6364136223846793005 &+ 1; pool[i] = UInt8(truncatingIfNeeded: state >> 33) }
-            for i in 0..<scaleBytes { pool[packedBytes + i] = format == "MXFP4" ? 120 + UInt8(i % 8) : 0x30 + UInt8(i % 8) }
-            for copy in 1..<copies { (pool + copy * stride).update(from: pool, count: stride) }
-            var turn = 0
+            weights.use(kernel: format.lowercased(), k: k, n: n)
+            let bytes = Double(n * k / 2 + n * k / (format == "MXFP4" ? 32 : 16))
             for batch in [1, 32] {
                 let x = (0..<(batch * k)).map { Float(($0 % 13) - 6) / 7 }
                 var y = [Float](repeating: 0, count: batch * n)
                 var times: [Double] = []
                 for _ in 0..<5 {
-                    let packed = pool + turn * stride, scales = packed + packedBytes
-                    turn = (turn + 1) % copies
+                    let (packed, scales) = weights.next()
                     let start = DispatchTime.now().uptimeNanoseconds
                     if format == "MXFP4" {
                         _ = ip_mxfp4_gemm(x, batch, packed, scales, n, k, &y, 2, IP_PATH_AUTO)
@@ -40,7 +33,7 @@ func benchmarkKernels() {
                     }
                     times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
                 }
-                let t = times.sorted()[2], bytes = Double(stride)
+                let t = times.sorted()[2]
                 print(String(format: "      K %5d x N %5d, batch %2d: %7.2f ms, %5.1f GB/s of packed weights (%3.0f%% of read bandwidth), %6.1f GFLOP/s",
                              k, n, batch, t * 1000, bytes / t / 1e9, 100 * bytes / t / bandwidth, 2 * Double(batch * n * k) / t / 1e9))
             }

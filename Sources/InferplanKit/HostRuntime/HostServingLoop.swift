@@ -58,7 +58,7 @@ struct HostServingLoop {
 
     /// Runs every request to completion. Prompt tokens are drawn from `seed` (uniform over the vocabulary).
     func run(_ requests: [Request], vocab: Int, seed: UInt64) -> Result {
-        precondition(unsupportedReason(requests) == nil, unsupportedReason(requests) ?? "")
+        if let reason = unsupportedReason(requests) { preconditionFailure(reason) }
         precondition(maxBatchSequences <= backend.maxSequences && maxBatchTokens <= backend.maxTokens)
         let random = RandomSource(seed: seed)
         let prompts = requests.map { request in (0..<request.inputTokens).map { _ in Int32(random.index(below: vocab)) } }
@@ -74,10 +74,7 @@ struct HostServingLoop {
         var peakSequences = 0, peakContext = 0
         let timingBefore = backend.timing
         let start = ContinuousClock.now
-        func elapsed() -> Double {
-            let d = ContinuousClock.now - start
-            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        }
+        func elapsed() -> Double { (ContinuousClock.now - start).seconds }
 
         while log.completed < requests.count {
             let now = elapsed()

@@ -41,16 +41,3 @@ final class Scratch {
 
     deinit { for pointer in all { pointer.deallocate() } }
 }
-
-/// Wall-clock laps for attributing a step's time to its kinds of work.
-struct Stopwatch {
-    private var last = ContinuousClock.now
-
-    /// Seconds since the previous lap (or since the stopwatch was made).
-    mutating func lap() -> Double {
-        let now = ContinuousClock.now
-        let elapsed = now - last
-        last = now
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-    }
-}
