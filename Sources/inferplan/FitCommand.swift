@@ -1,36 +1,58 @@
 import ArgumentParser
+import Foundation
 import InferplanKit
 
 struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
-        abstract: "Fit each efficiency profile's compute efficiency to published Offline results (GSL least squares).",
+        abstract: "Fit the efficiency profiles' parameters to published Offline results, and cross-validate them.",
         discussion: """
-        Prints the fitted value, its standard error and the residual of every row. It changes no file:
-        copy a value into Sources/InferplanKit/Catalog/efficiency/<profile>.yaml (or your own profile) knowingly.
+        Per software stack: the compute efficiency of each format and the achieved bandwidth (where the \
+        stack's rows span enough bandwidths to tell them apart), by GSL least squares on \
+        log(predicted / published). Prints every parameter with its standard error and source, and the \
+        in-sample errors of every row predicted with them. It changes no file: copy values into \
+        Sources/InferplanKit/Catalog/efficiency/<profile>.yaml knowingly.
 
-        Example:
+        --cross-validate refits without each accelerator, model or round in turn and predicts the rows \
+        left out: the out-of-group errors are the honest measure of accuracy.
+
+        Examples:
           inferplan fit ../shared/validation/mlperf-train.csv
+          inferplan fit ../shared/validation/mlperf-train.csv --cross-validate accelerator --cross-validate model --format json
         """
     )
 
     @Argument(help: "A CSV of published results (the columns of mlperf-train.csv).")
     var csv: String
 
-    @Option(name: .customLong("profile"), help: "Fit only this efficiency profile (repeatable).")
-    var profiles: [String] = []
+    @Option(name: .long, help: "Leave-one-group-out cross-validation by accelerator, model or round (repeatable).")
+    var crossValidate: [EfficiencyFit.Grouping] = []
 
-    @Option(name: .long, help: "Fit with this overlap exponent instead of each profile's (e.g. 2, or inf).")
-    var overlapExponent: Double?
+    @Option(name: .long, help: "Simulations run at once (default: all cores).")
+    var jobs: Int?
 
-    @Option(name: .long, help: "Fit with this GEMM half-efficiency token count instead of each profile's.")
-    var gemmHalfEfficiencyTokens: Double?
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        var validator = Validator()
-        validator.overlapExponentOverride = overlapExponent
-        validator.gemmHalfEfficiencyTokensOverride = gemmHalfEfficiencyTokens
-        let results = try EfficiencyFit(validator: validator).fit(CSVTable(path: csv), profiles: profiles.isEmpty ? nil : Set(profiles))
-        print(EfficiencyFit.text(results), terminator: "")
+        if output.format == .html { throw ValidationError("--format html is not available for fit yet; use text or json") }
+        let table = try CSVTable(path: csv)
+        let fit = EfficiencyFit(validator: Validator(), jobs: max(1, jobs ?? availableCores))
+        let display = ProgressDisplay(label: "fit", unit: "simulations")
+        let progress: @Sendable (String, Int, Int) -> Void = { _, done, total in display.update(done: done, total: total) }
+        let (report, crossValidations) = try fit.run(table, crossValidate: crossValidate, progress: progress)
+        if output.format == .json {
+            try output.write(try ReportJSON.encode(FitJSON(fit: report.json, crossValidations: crossValidations.map(\.json))))
+        } else {
+            try output.write(([report.text()] + crossValidations.map { $0.text() }).joined(separator: "\n"))
+        }
     }
+}
+
+extension EfficiencyFit.Grouping: ExpressibleByArgument {}
+
+/// `fit --format json`: the in-sample fit and each cross-validation.
+private struct FitJSON: Encodable {
+    var fit: FitReport.JSON
+    var crossValidations: [CrossValidation.JSON]
+    enum CodingKeys: String, CodingKey { case fit, crossValidations = "cross_validations" }
 }

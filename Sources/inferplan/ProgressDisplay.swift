@@ -10,9 +10,11 @@ final class ProgressDisplay: @unchecked Sendable {
     private var lastLine = Date.distantPast
     private var lastReported = -1
     private var startDone: Int?
+    private let unit: String
 
-    init(label: String) {
+    init(label: String, unit: String = "points") {
         self.label = label
+        self.unit = unit
     }
 
     func update(done: Int, total: Int) {
@@ -33,7 +35,7 @@ final class ProgressDisplay: @unchecked Sendable {
             guard done == total || done / step != lastReported / step || Date().timeIntervalSince(lastLine) > 10 else { return }
             lastReported = done
             lastLine = Date()
-            FileHandle.standardError.write(Data("\(label): \(done)/\(total) points, \(etaText)\n".utf8))
+            FileHandle.standardError.write(Data("\(label): \(done)/\(total) \(unit), \(etaText)\n".utf8))
         }
     }
 }

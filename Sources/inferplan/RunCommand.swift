@@ -10,6 +10,7 @@ struct RunCommand: ParsableCommand {
           inferplan run Scenarios/default.yaml
           inferplan run Scenarios/default.yaml --set hardware.gpu=b200 --set precision.weights=nvfp4 --format json
           inferplan run Scenarios/llama2-70b-server-8xh200.yaml --find-max-qps --repeat 5
+          inferplan run Scenarios/default.yaml --explain
         """
     )
 
@@ -27,6 +28,9 @@ struct RunCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Leave the wall time out of the report, so that identical runs give identical bytes.")
     var reproducible = false
+
+    @Flag(name: .long, help: "Show where the time of a representative decode and prefill step goes: each operator's share, FLOPs, bytes, bound, MFU and MBU.")
+    var explain = false
 
     @OptionGroup var output: OutputOptions
 
@@ -52,7 +56,8 @@ struct RunCommand: ParsableCommand {
             }
             summary = RepeatSummary(seeds: seeds, outcomes: outcomes)
         }
-        let report = RunReport(scenario: scenario, outcome: first, repeatSummary: summary, includeWallTime: !reproducible)
+        let report = RunReport(scenario: scenario, outcome: first, repeatSummary: summary, includeWallTime: !reproducible,
+                               explain: explain)
         switch output.format {
         case .text: try output.write(report.text())
         case .json: try output.write(try report.json())

@@ -17,8 +17,11 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "A CSV of published results.")
     var csv: String
 
-    @Option(name: .long, help: "Compute efficiency to use for an efficiency profile, as profile=value (repeatable; for what-ifs and fitting).")
+    @Option(name: .customLong("efficiency"), help: "An efficiency to use instead of the catalog's: profile=value (compute, every format), profile:fp8=value, or profile:bandwidth=value (repeatable; for what-ifs).")
     var computeEfficiency: [String] = []
+
+    @Option(name: .long, help: "Rows predicted at once (default: all cores).")
+    var jobs: Int?
 
     @Option(name: .long, help: "Overlap exponent to use for every profile (e.g. 2, or inf).")
     var overlapExponent: Double?
@@ -37,11 +40,12 @@ struct ValidateCommand: ParsableCommand {
         for item in computeEfficiency {
             let parts = item.split(separator: "=")
             guard parts.count == 2, let value = Double(parts[1]), value > 0, value <= 1 else {
-                throw ValidationError("--compute-efficiency takes profile=value with a value in (0, 1], e.g. nvidia-hopper-trtllm=0.6")
+                throw ValidationError("--efficiency takes profile=value, profile:format=value or profile:bandwidth=value with a value in (0, 1], e.g. nvidia-tensorrt-llm:fp8=0.6")
             }
-            validator.computeEfficiencyOverrides[String(parts[0])] = value
+            validator.efficiencyOverrides[String(parts[0])] = value
         }
-        let report = try validator.validate(table)
+        let progress = ProgressDisplay(label: "validate", unit: "rows")
+        let report = try validator.validate(table, jobs: max(1, jobs ?? availableCores)) { progress.update(done: $0, total: $1) }
         try output.write(output.format == .json ? try ReportJSON.encode(report) : report.text())
     }
 }

@@ -124,9 +124,9 @@ import Testing
     @Test func busiestExpertGPUClosedForm() {
         // 800 pairs over 8 GPUs: mean 100, sd sqrt(100 x 7/8) = 9.354, x sqrt(2 ln 8) = 2.0393 -> 119.08.
         let expected = 100 + (100 * 7.0 / 8).squareRoot() * (2 * log(8.0)).squareRoot()
-        #expect(abs(Parallelism.busiestLoad(pairs: 800, gpus: 8) - expected) < 1e-9)
+        #expect(abs(ExpertLoad.busiest(pairs: 800, gpus: 8) - expected) < 1e-9)
         #expect(abs(expected - 119.08) < 0.01)
-        #expect(Parallelism.busiestLoad(pairs: 800, gpus: 1) == 800)
+        #expect(ExpertLoad.busiest(pairs: 800, gpus: 1) == 800)
     }
 
     @Test func allToAllByHand() {

@@ -26,7 +26,10 @@ import Testing
         let expected = (68.451e9 + 0.524e9 + 0.164e9) / (4.8e12 * gpu.efficiency.bandwidth) + gpu.efficiency.stepOverhead
         let actual = step.time(for: work)
         #expect(abs(actual - expected) / expected < 0.005, "\(actual) vs \(expected)")
-        #expect(step.operatorCosts(for: work).filter { $0.name != "tp_all_reduce" }.allSatisfy { $0.isMemoryBound })
+        // Every operator on the GPU is memory-bound at batch 1 (links, host and fixed overheads aside).
+        let device = step.operatorCosts(for: work).filter { ![.link, .host, .overhead].contains($0.bound) }
+        #expect(device.allSatisfy { $0.isMemoryBound })
+        #expect(device.contains { $0.name == "elementwise" })
     }
 
     @Test func llama2LargeBatchIsComputeBound() throws {
@@ -36,12 +39,15 @@ import Testing
         var work = StepWork()
         work.addPrefillChunk(4096, afterPrefix: 0, completesPrompt: true)
         let costs = step.operatorCosts(for: work)
-        // The linear layers at 4,096 tokens: 2 x 4096 x 80 x 855,638,016 FLOPs at 1979 TFLOP/s x the fitted
-        // efficiency x the GEMM ramp 4096 / (4096 + M_half).
+        // The linear layers at 4,096 tokens, each at 1979 TFLOP/s x the FP8 efficiency x the GEMM ramp
+        // 4096 / (4096 + M_half) x its split-dimension ramp n / (n + 128) (n = the full width at TP1):
+        // QKV 2 x 4096 x 80 x 8192 x 10240 FLOPs (n 10,240), O 2 x 4096 x 80 x 8192 x 8192 (n 8,192),
+        // FFN 2 x 4096 x 80 x 3 x 8192 x 28672 (n 28,672).
         let linear = costs.filter { ["qkv_projection", "o_projection", "dense_ffn"].contains($0.name) }
         let seconds = linear.reduce(0) { $0 + $1.seconds }
-        let ramp = 4096 / (4096 + gpu.efficiency.gemmHalfEfficiencyTokens)
-        let expected = 2 * 4096 * 80 * (150_994_944.0 + 704_643_072.0) / (1979e12 * gpu.efficiency.compute * ramp)
+        let rate = 1979e12 * gpu.efficiency.computeEfficiency(.fp8) * 4096 / (4096 + gpu.efficiency.gemmHalfEfficiencyTokens)
+        func gemm(_ parameters: Double, width: Double) -> Double { 2 * 4096 * 80 * parameters / (rate * width / (width + 128)) }
+        let expected = gemm(8192 * 10240, width: 10240) + gemm(8192 * 8192, width: 8192) + gemm(3 * 8192 * 28672, width: 28672)
         #expect(abs(seconds - expected) / expected < 1e-9)
         #expect(linear.allSatisfy { !$0.isMemoryBound })
     }
@@ -52,17 +58,58 @@ import Testing
         let roofline = Roofline(gpu: gpu)
         #expect(roofline.gemmRamp(tokens: 128) == 0.5)
         #expect(abs(roofline.gemmRamp(tokens: 3 * 128) - 0.75) < 1e-15)
-        // A GPU of a tensor-parallel pair does half the rows' work: its ramp is taken at M / 2.
+        // Tensor parallelism splits the weights' N or K, never M: each GPU of a pair multiplies all
+        // 256 rows (ramp 256 / 384 = 2/3 on both), and its share of the split dimension (the FFN width
+        // 4,096 -> 2,048) ramps as n / (n + 128): 32/33 at TP1, 16/17 at TP2.
         let one = StepTimeModel(model: Fixtures.tinyModel, gpu: gpu, precision: .init(weights: .bf16, kvCache: .bf16), tensorParallel: 1)
         let two = StepTimeModel(model: Fixtures.tinyModel, gpu: gpu, precision: .init(weights: .bf16, kvCache: .bf16), tensorParallel: 2)
         var work = StepWork()
         work.addPrefillChunk(256, afterPrefix: 0, completesPrompt: true)
         let ffnOne = one.operatorCosts(for: work).first { $0.name == "dense_ffn" }!
         let ffnTwo = two.operatorCosts(for: work).first { $0.name == "dense_ffn" }!
-        // Compute-bound both: FLOPs / (100 TF x ramp): 256 rows -> 2/3; 128 rows per GPU -> 1/2.
         let flops = 2 * 256 * 3 * 1024 * 4096.0 * 2
-        #expect(abs(ffnOne.seconds - flops / (100e12 * 2.0 / 3.0)) / ffnOne.seconds < 1e-12)
-        #expect(abs(ffnTwo.seconds - flops / 2 / (100e12 * 0.5)) / ffnTwo.seconds < 1e-12)
+        #expect(abs(ffnOne.seconds - flops / (100e12 * 2.0 / 3.0 * 32.0 / 33.0)) / ffnOne.seconds < 1e-12)
+        #expect(abs(ffnTwo.seconds - flops / 2 / (100e12 * 2.0 / 3.0 * 16.0 / 17.0)) / ffnTwo.seconds < 1e-12)
+        // So a pair nearly halves the GEMM time instead of losing the ramp's share again per GPU.
+        #expect(ffnTwo.seconds < 0.52 * ffnOne.seconds)
+    }
+
+    @Test func decodeTimeFallsWithTensorParallelism() throws {
+        // Llama 2 70B FP8 on H200, 16 sequences of 1,000 cached tokens: the weights per GPU shrink
+        // as 1/TP (69 GB -> 8.6 GB), so each step up to TP8 must be faster, the all-reduces
+        // notwithstanding.
+        let gpu = try Fixtures.gpu("h200-sxm")
+        let model = try Fixtures.model("llama2-70b")
+        let work = StepWork(decodeSequences: 16, decodeContextTokens: 16_000, sampledTokens: 16)
+        let times = [1, 2, 4, 8].map { tp in
+            StepTimeModel(model: model, gpu: gpu, precision: .init(weights: .fp8, kvCache: .fp8), tensorParallel: tp,
+                          gpusPerNode: 8).time(for: work)
+        }
+        for (slower, faster) in zip(times, times.dropFirst()) { #expect(faster < slower, "\(times)") }
+        // By hand, at the fitted bandwidth efficiency e_b: TP1 reads 69.5 GB at 4.8 TB/s x e_b plus 1 ms
+        // of step overhead; TP8 reads 8.7 GB plus the overhead and 160 tree all-reduces of about 12 us
+        // each (1.9 ms). At e_b = 0.55: 27 ms against 7.2 ms, more than 3x faster.
+        #expect(times[3] < times[0] / 3, "\(times)")
+    }
+
+    @Test func elementwiseTrafficByHand() {
+        // tinyModel (2 layers, hidden 1024, FFN 4096, Q/K/V width 1024 + 2 x 256, vocab 1000) in BF16 at
+        // TP1, one token, one sampled: per layer 2 x (3 x 1024 x 2 + 1024 x 2) norms + 2 x qkv width x 2
+        // rotary + 4096 x (2 x 2 + 2) SwiGLU; plus 1000 FP32 logits.
+        let step = StepTimeModel(model: Fixtures.tinyModel, gpu: Fixtures.roundGPU, precision: .init(weights: .bf16, kvCache: .bf16), tensorParallel: 1)
+        let qkv = Double(Fixtures.tinyModel.qkvWidth)
+        let perLayer = 2 * (3 * 1024 * 2 + 1024 * 2) + 2 * qkv * 2 + 4096 * 6.0
+        let expected = 2 * perLayer + Double(Fixtures.tinyModel.vocab) * 4
+        #expect(abs(step.elementwiseBytes(tokens: 1, sampled: 1) - expected) < 1e-6)
+    }
+
+    @Test func perFormatEfficiencyAppliesToItsFormat() {
+        var gpu = Fixtures.roundGPU
+        gpu.denseFLOPS[.fp8] = 200e12
+        gpu.efficiency.computeByFormat = [.fp8: 0.5]
+        let roofline = Roofline(gpu: gpu)
+        #expect(roofline.flops[.fp8] == 100e12)
+        #expect(roofline.flops[.bf16] == 100e12 * gpu.efficiency.compute)
     }
 
     @Test func softRooflineAtTheRidge() {
@@ -76,10 +123,10 @@ import Testing
 
     @Test func expertsTouchedClosedForm() {
         // E(1 - (1 - k/E)^t): one token touches k experts; two tokens 8(1 - 0.75^2) = 3.5; many touch all.
-        #expect(StepTimeModel.expectedExpertsTouched(experts: 8, active: 2, tokens: 1) == 2)
-        #expect(abs(StepTimeModel.expectedExpertsTouched(experts: 8, active: 2, tokens: 2) - 3.5) < 1e-12)
-        #expect(abs(StepTimeModel.expectedExpertsTouched(experts: 8, active: 2, tokens: 1000) - 8) < 1e-9)
-        #expect(StepTimeModel.expectedExpertsTouched(experts: 128, active: 4, tokens: 0) == 0)
+        #expect(ExpertLoad.expectedTouched(experts: 8, active: 2, tokens: 1) == 2)
+        #expect(abs(ExpertLoad.expectedTouched(experts: 8, active: 2, tokens: 2) - 3.5) < 1e-12)
+        #expect(abs(ExpertLoad.expectedTouched(experts: 8, active: 2, tokens: 1000) - 8) < 1e-9)
+        #expect(ExpertLoad.expectedTouched(experts: 128, active: 4, tokens: 0) == 0)
     }
 
     @Test func mixtralBatchOneReadsTwoExpertsPerLayer() throws {
@@ -126,5 +173,67 @@ import Testing
         let allReduce = two.operatorCosts(for: work).first { $0.name == "tp_all_reduce" }!
         let message = 8192.0 * 1024 * 2
         #expect(abs(allReduce.seconds - 4 * (message / 100e9 + 2e-6)) < 1e-12)
+    }
+}
+
+/// `--explain`: the operators' times are the step's time, in every report format.
+@Suite struct ExplainTests {
+    @Test func sharesAddUpToTheStepTime() throws {
+        let scenario = try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [Override(parsing: "hardware.gpus_per_node=1")])
+        let outcome = try Simulation.outcome(scenario)
+        let steps = StepExplanation.representative(deployment: outcome.deployment, metrics: outcome.metrics)
+        #expect(steps.map(\.kind) == ["decode", "prefill"])
+        for step in steps {
+            let sum = step.operators.reduce(0) { $0 + $1.ms }
+            #expect(abs(sum - step.stepMs) < 1e-9)
+            #expect(abs(step.operators.reduce(0) { $0 + $1.share } - 1) < 1e-12)
+            #expect(step.operators.allSatisfy { $0.mfu <= 1 + 1e-9 && $0.mbu <= 1 + 1e-9 })
+        }
+        // The decode step is the step model's time for the same work, to the nanosecond.
+        let decode = steps[0]
+        let work = StepWork(decodeSequences: decode.sequences, decodeContextTokens: Double(decode.sequences * decode.contextTokens),
+                            sampledTokens: decode.sequences)
+        #expect(abs(outcome.deployment.stepModel.time(for: work) * 1000 - decode.stepMs) < 1e-9)
+        // A large decode batch of Llama 2 70B is memory-bound in its GEMMs' weights and its attention.
+        #expect(decode.operators.first { $0.name == "attention" }?.bound == .memory)
+        let report = RunReport(scenario: scenario, outcome: outcome, includeWallTime: false, explain: true)
+        #expect(report.text().contains("where the time goes"))
+        #expect(try report.json().contains("\"explain\""))
+        #expect(report.html().contains("Where the time goes: prefill step"))
+    }
+}
+
+@Suite struct SpeculativeDecodingTests {
+    @Test func expectedTokensPerPassByHand() {
+        // 1 + a + a^2 + a^3 with a = 0.5: 1.875.
+        #expect(SpeculativeDecoding(draftTokens: 3, acceptanceRate: 0.5, draftCost: 0).expectedTokensPerPass == 1.875)
+        #expect(SpeculativeDecoding(draftTokens: 2, acceptanceRate: 0, draftCost: 0).expectedTokensPerPass == 1)
+    }
+
+    @Test func decodeStepCostsTheVerifyPassOverItsTokens() {
+        // A pure decode step is one draft-and-verify pass over the E tokens it emits per sequence:
+        // (T(verify: 1 + d tokens per sequence) + c x T(plain decode)) / E.
+        let spec = SpeculativeDecoding(draftTokens: 3, acceptanceRate: 0.8, draftCost: 0.05)
+        let plain = StepTimeModel(model: Fixtures.tinyModel, gpu: Fixtures.roundGPU, precision: .init(weights: .bf16, kvCache: .bf16), tensorParallel: 1)
+        let speculative = StepTimeModel(model: Fixtures.tinyModel, gpu: Fixtures.roundGPU, precision: .init(weights: .bf16, kvCache: .bf16),
+                                        tensorParallel: 1, speculation: spec)
+        let work = StepWork(decodeSequences: 64, decodeContextTokens: 64 * 500, sampledTokens: 64)
+        var verify = work
+        verify.prefillTokens = 64 * 3
+        verify.prefillAttendedPositions = 3 * 64 * 500
+        let e = 1 + 0.8 + 0.64 + 0.512
+        let expected = (plain.time(for: verify) + 0.05 * plain.time(for: work)) / e
+        #expect(abs(speculative.time(for: work) - expected) < 1e-15)
+        // Memory-bound decode (one weight read per pass for ~2.95 tokens): faster per token than plain.
+        #expect(speculative.time(for: work) < plain.time(for: work))
+    }
+
+    @Test func scenarioKeysReachTheStepModel() throws {
+        let scenario = try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [
+            Override(parsing: "serving.speculative.draft_tokens=3"), Override(parsing: "serving.speculative.acceptance_rate=0.7")])
+        #expect(try scenario.deployment().stepModel.speculation == SpeculativeDecoding(draftTokens: 3, acceptanceRate: 0.7, draftCost: 0.05))
+        #expect(throws: InputError.self) {
+            try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [Override(parsing: "serving.speculative.acceptance_rate=1.5")])
+        }
     }
 }

@@ -1,21 +1,8 @@
 import Foundation
 
 /// The roofline: an operator takes as long as the slower of its arithmetic and its memory traffic.
-public struct OperatorCost: Sendable, Equatable {
-    public var name: String
-    public var flops: Double
-    public var bytes: Double
-    /// The matrix-unit format the arithmetic runs in.
-    public var format: ComputeFormat
-    /// Seconds, from `Roofline.time`.
-    public var seconds: Double
-
-    /// True when memory traffic, not arithmetic, sets the time.
-    public var isMemoryBound: Bool = false
-}
-
 public struct Roofline: Sendable, Equatable {
-    /// Achievable FLOP/s per format (datasheet dense peak x compute efficiency).
+    /// Achievable FLOP/s per format (datasheet dense peak x that format's compute efficiency).
     public var flops: [ComputeFormat: Double]
     /// Achievable bytes/s (datasheet bandwidth x bandwidth efficiency).
     public var bandwidth: Double
@@ -27,7 +14,7 @@ public struct Roofline: Sendable, Equatable {
     public init(gpu: GPUSpec) {
         var flops: [ComputeFormat: Double] = [:]
         for format in ComputeFormat.allCases {
-            flops[format] = gpu.peakFLOPS(for: format) * gpu.efficiency.compute
+            flops[format] = gpu.peakFLOPS(for: format) * gpu.efficiency.computeEfficiency(gpu.computeFormat(for: format))
         }
         self.flops = flops
         self.bandwidth = gpu.memoryBandwidth * gpu.efficiency.bandwidth
@@ -36,9 +23,24 @@ public struct Roofline: Sendable, Equatable {
     }
 
     /// The share of large-batch efficiency a GEMM over `tokens` rows reaches: M / (M + M_half).
+    /// Every GPU of a tensor-parallel group multiplies all M rows (the split is over N or K).
     @inline(__always)
     public func gemmRamp(tokens: Double) -> Double {
         halfEfficiencyTokens > 0 ? tokens / (tokens + halfEfficiencyTokens) : 1
+    }
+
+    /// Width, in elements, at which a GEMM whose split dimension (N for column-parallel, K for
+    /// row-parallel layers) is cut down to it reaches half its efficiency. Output tiles are 128-256
+    /// wide in Hopper, Blackwell and CDNA GEMM kernels: a GPU's share only a few tiles wide leaves
+    /// part of the last wave idle and amortises each tile's prologue over fewer iterations. Stated,
+    /// not fitted; 0 when the ramp is off.
+    public static let halfEfficiencySplitWidth = 128.0
+
+    /// The share of efficiency a GEMM keeps when tensor parallelism cuts one of its weight
+    /// dimensions to `width` per GPU: n / (n + 128). Near 1 at TP1 (widths in the thousands).
+    @inline(__always)
+    public func splitRamp(width: Double) -> Double {
+        halfEfficiencyTokens > 0 ? width / (width + Self.halfEfficiencySplitWidth) : 1
     }
 
     /// Seconds for `flops` of arithmetic in `format` and `bytes` of HBM traffic, and whether the

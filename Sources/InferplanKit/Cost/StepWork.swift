@@ -8,6 +8,8 @@ public struct StepWork: Sendable, Equatable {
     public var prefillAttendedPositions: Double = 0
     /// Sum over prefill chunks of the cached prefix each chunk reads back from the KV cache.
     public var prefillPrefixTokens: Double = 0
+    /// Prompt chunks this step (one per sequence being prefilled).
+    public var prefillSequences: Int = 0
     /// Sequences producing one token each this step.
     public var decodeSequences: Int = 0
     /// Sum of the cached context lengths of those sequences.
@@ -31,12 +33,16 @@ public struct StepWork: Sendable, Equatable {
 
     public var isEmpty: Bool { tokens == 0 }
 
+    /// Sequences the host schedules and prepares this step.
+    public var scheduledSequences: Int { prefillSequences + decodeSequences }
+
     /// Adds a prefill chunk of `chunk` tokens that follows `prefix` already-cached tokens.
     public mutating func addPrefillChunk(_ chunk: Int, afterPrefix prefix: Int, completesPrompt: Bool) {
         let c = Double(chunk), p = Double(prefix)
         prefillTokens += chunk
         prefillAttendedPositions += c * p + c * (c + 1) / 2
         prefillPrefixTokens += p
+        prefillSequences += 1
         if completesPrompt { sampledTokens += 1 }
     }
 }

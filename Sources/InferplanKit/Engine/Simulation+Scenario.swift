@@ -23,7 +23,7 @@ extension Simulation {
                                        tolerance: workload.searchTolerance).run()
             return RunOutcome(deployment: deployment, metrics: search.metrics, qps: search.maxQPS, search: search)
         }
-        let metrics = RunMetrics(result: Simulation(deployment: deployment, workload: workload).run())
+        let metrics = RunMetrics(result: OfflineSizing.run(workload, on: deployment, cap: Scenario.maxRequests))
         return RunOutcome(deployment: deployment, metrics: metrics,
                           qps: workload.scenario.isRateDriven ? workload.qps : nil, search: nil)
     }

@@ -4,8 +4,12 @@
 /// example "Hopper with TensorRT-LLM"), never per result, and each profile states its provenance.
 public struct EfficiencyProfile: Sendable, Equatable {
     public var id: String
-    /// Achieved fraction of dense matrix peak on large GEMMs and attention (0-1].
+    /// Achieved fraction of dense matrix peak on large GEMMs and attention (0-1], for every compute
+    /// format that `computeByFormat` does not name.
     public var compute: Double
+    /// Achieved fraction of each format's dense peak, where it differs from `compute`: FP4 GEMM
+    /// kernels reach a smaller share of their doubled peak than FP8 ones.
+    public var computeByFormat: [ComputeFormat: Double] = [:]
     /// Achieved fraction of the dense peak in attention, where it differs from `compute` (a
     /// calibrated attention kernel); nil: the same as `compute`.
     public var attention: Double?
@@ -13,6 +17,13 @@ public struct EfficiencyProfile: Sendable, Equatable {
     public var bandwidth: Double
     /// Fixed host-side time per engine step (scheduling, kernel launch), seconds.
     public var stepOverhead: Double
+    /// Host CPU time per sequence scheduled in a step (scheduling, input preparation, sampling,
+    /// detokenising, streaming), seconds: milliseconds per step at 1,000+ sequences.
+    public var hostPerSequence: Double = 0
+    /// Whether the stack runs the host work of step n+1 while the GPU runs step n (TensorRT-LLM's
+    /// overlap scheduler, vLLM's async scheduling): the step then takes the longer of the two, else
+    /// their sum.
+    public var hostOverlapped: Bool = false
     /// Fixed time per kernel call, seconds, on top of its roofline time: for stacks that launch
     /// each GEMM and attention call separately (the host serving loop: thread start-up and
     /// activation set-up per call). 0 where launches hide behind CUDA graphs and `stepOverhead`.
@@ -29,7 +40,17 @@ public struct EfficiencyProfile: Sendable, Equatable {
     /// on short token dimensions (tile and wave quantisation), as efficiency x M / (M + this).
     /// 0 turns the ramp off.
     public var gemmHalfEfficiencyTokens: Double
+    /// The software stack these numbers describe (e.g. "TensorRT-LLM") and the MLPerf rounds
+    /// they were fitted on.
+    public var stack: String = ""
+    public var fittedOn: String = ""
     public var provenance: String
+
+    /// The achieved fraction of the dense peak of `format`.
+    @inline(__always)
+    public func computeEfficiency(_ format: ComputeFormat) -> Double {
+        computeByFormat[format] ?? compute
+    }
 
     public init(id: String, compute: Double, bandwidth: Double, stepOverhead: Double,
                 activationReserveBytes: Double, kvMemoryFraction: Double, overlapExponent: Double = .infinity,
@@ -44,5 +65,27 @@ public struct EfficiencyProfile: Sendable, Equatable {
         self.overlapExponent = overlapExponent
         self.gemmHalfEfficiencyTokens = gemmHalfEfficiencyTokens
         self.provenance = provenance
+    }
+}
+
+extension EfficiencyProfile {
+    /// The parameter key of one format's compute efficiency: `profile:format`.
+    public func parameterKey(_ format: ComputeFormat) -> String { "\(id):\(format.rawValue)" }
+
+    /// The parameter key of the bandwidth efficiency: `profile:bandwidth`.
+    public var bandwidthKey: String { "\(id):bandwidth" }
+
+    /// Replaces efficiencies named in `overrides`: `profile` sets the compute efficiency of every
+    /// format, `profile:format` one format (applied after the profile-wide value), and
+    /// `profile:bandwidth` the bandwidth efficiency.
+    public mutating func apply(overrides: [String: Double]) {
+        if let all = overrides[id] {
+            compute = all
+            computeByFormat = [:]
+        }
+        for format in ComputeFormat.allCases {
+            if let value = overrides[parameterKey(format)] { computeByFormat[format] = value }
+        }
+        if let value = overrides[bandwidthKey] { bandwidth = value }
     }
 }

@@ -83,12 +83,13 @@ public struct CapacityPlan: Sendable {
         var overrides = candidate.overrides + [try Override(parsing: "hardware.nodes=\(nodes)")]
         let probe = try Scenario.load(path: basePath, overrides: overrides)
         if probe.workload.scenario.isRateDriven, probe.workload.trace == nil { overrides.append(try Override(parsing: "workload.qps=max")) }
-        if probe.workload.scenario == .offline {
-            // Offline: the same work per node at every size, so that throughput is measured in the
-            // steady state rather than in the drain of a fixed sample set spread thinner.
-            let perNode = Scenario.maxRequests / nodes
+        if probe.workload.scenario == .offline, let samples = probe.workload.samples {
+            // Offline with a fixed count: the same work per node at every size, so that throughput
+            // is measured in the steady state rather than in the drain of a fixed sample set spread
+            // thinner. (Without `samples`, LoadGen's sizing already scales with the cluster.)
             let base = try Scenario.load(path: basePath, overrides: candidate.overrides)
-            overrides.append(try Override(parsing: "workload.samples=\(min(perNode, base.workload.samples) * nodes)"))
+            let perNode = min(Scenario.maxRequests / nodes, base.workload.samples ?? samples)
+            overrides.append(try Override(parsing: "workload.samples=\(perNode * nodes)"))
         }
         let scenario = try Scenario.load(path: basePath, overrides: overrides)
         return (scenario, try Simulation.outcome(scenario))

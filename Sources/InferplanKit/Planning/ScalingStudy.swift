@@ -49,8 +49,10 @@ public struct ScalingStudy: Sendable, Encodable {
             if base.groups.count == 1 {
                 extra.append(try Override(parsing: "hardware.nodes=\(count)"))
             }
-            if base.workload.scenario == .offline {
-                extra.append(try Override(parsing: "workload.samples=\(min(Scenario.maxRequests, base.workload.samples * count))"))
+            // Offline: the same work per node. Without `samples` every size is sized as LoadGen does
+            // (at least the minimum duration at its own rate); a fixed count grows with the nodes.
+            if base.workload.scenario == .offline, let samples = base.workload.samples {
+                extra.append(try Override(parsing: "workload.samples=\(min(Scenario.maxRequests, samples * count))"))
             }
             if base.workload.scenario.isRateDriven, base.workload.trace == nil {
                 extra.append(try Override(parsing: "workload.qps=max"))

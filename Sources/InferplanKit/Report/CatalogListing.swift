@@ -29,9 +29,11 @@ public struct CatalogListing: Sendable, Encodable {
     }
 
     public struct Efficiency: Sendable, Encodable {
-        var id: String, compute: Double, bandwidth: Double, stepOverheadMs: Double, provenance: String
+        var id: String, compute: Double, computeByFormat: [String: Double], bandwidth: Double, stepOverheadMs: Double,
+            hostPerSequenceUs: Double, stack: String, fittedOn: String, provenance: String
         enum CodingKeys: String, CodingKey {
-            case id, compute, bandwidth, provenance
+            case id, compute, bandwidth, provenance, stack
+            case computeByFormat = "compute_by_format", hostPerSequenceUs = "host_per_sequence_us", fittedOn = "fitted_on"
             case stepOverheadMs = "step_overhead_ms"
         }
     }
@@ -70,8 +72,10 @@ public struct CatalogListing: Sendable, Encodable {
         }
         for id in catalog.ids(.efficiency) {
             let profile = try catalog.efficiency(catalog.document(.efficiency, id: id))
-            efficiency.append(Efficiency(id: id, compute: profile.compute, bandwidth: profile.bandwidth,
-                                         stepOverheadMs: profile.stepOverhead * 1000, provenance: profile.provenance))
+            let byFormat = Dictionary(uniqueKeysWithValues: ComputeFormat.allCases.map { ($0.rawValue, profile.computeEfficiency($0)) })
+            efficiency.append(Efficiency(id: id, compute: profile.compute, computeByFormat: byFormat, bandwidth: profile.bandwidth,
+                                         stepOverheadMs: profile.stepOverhead * 1000, hostPerSequenceUs: profile.hostPerSequence * 1e6,
+                                         stack: profile.stack, fittedOn: profile.fittedOn, provenance: profile.provenance))
         }
     }
 
@@ -95,9 +99,11 @@ public struct CatalogListing: Sendable, Encodable {
         lines.append("Nodes (hardware.node: GPU, count and scale-out network)")
         for node in nodes { lines.append("  " + node) }
         lines.append("")
-        lines.append("Efficiency profiles (fitted per hardware generation and software stack)")
+        lines.append("Efficiency profiles (per software stack: compute efficiency per format, achieved bandwidth, host costs)")
         for profile in efficiency {
-            lines.append("  \(Format.pad(profile.id, 24, right: false)) compute \(Format.fixed(profile.compute, 3)), bandwidth \(Format.fixed(profile.bandwidth, 2)), step overhead \(Format.fixed(profile.stepOverheadMs, 2)) ms")
+            let formats = ["bf16", "fp8", "fp4"].map { "\($0) \(Format.fixed(profile.computeByFormat[$0] ?? profile.compute, 3))" }
+            lines.append("  \(Format.pad(profile.id, 20, right: false)) compute \(formats.joined(separator: ", ")); bandwidth \(Format.fixed(profile.bandwidth, 3)); step overhead \(Format.fixed(profile.stepOverheadMs, 2)) ms, host \(Format.fixed(profile.hostPerSequenceUs, 0)) us per sequence")
+            lines.append("  \(Format.pad("", 20)) \(profile.stack); fitted on \(profile.fittedOn)")
         }
         lines.append("")
         lines.append("A scenario names these by id, or points at a YAML file of the same shape to add its own.")

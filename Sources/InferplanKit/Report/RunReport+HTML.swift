@@ -28,6 +28,12 @@ extension RunReport {
             + HTMLPage.table(header: ["", ""], rows: facts, textColumns: [0, 1])
             + "<h2>Latency (ms)</h2>" + HTMLPage.table(header: ["", "p50", "p90", "p99", "mean"], rows: latency, textColumns: [0])
             + "<div class=\"charts\"><figure>\(chart)</figure></div>"
+            + (explain ?? []).map { step in
+                "<h2>Where the time goes: \(step.kind) step</h2><p class=\"note\">\(step.sequences) sequences, \(step.tokens) tokens, "
+                    + "\(step.contextTokens) tokens of context each: \(Format.fixed(step.stepMs, 2)) ms per step</p>"
+                    + HTMLPage.table(header: ["operator", "ms", "share", "GFLOP", "GB", "bound", "format", "MFU", "MBU"],
+                                     rows: step.tableRows, textColumns: [0, 5, 6])
+            }.joined()
         return HTMLPage.page(title: "inferplan - \(scenario)", body: body)
     }
 }

@@ -42,6 +42,11 @@ extension RunReport {
         var engine = "  engine      \(Format.grouped(events)) events"
         if let wallS { engine += " in \(Format.fixed(wallS, 3)) s wall" }
         lines.append(engine)
+        if let explain {
+            lines.append("")
+            lines.append("  where the time goes (per GPU of a replica; MFU and MBU against the datasheet peaks)")
+            for step in explain { lines.append(step.text()) }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -57,6 +57,8 @@ public struct RunReport: Sendable, Encodable {
     /// `--reproducible` leaves it out.
     public var wallS: Double?
     public var events: Int
+    /// `--explain`: where the time of a representative decode and prefill step goes.
+    public var explain: [StepExplanation]?
 
     enum CodingKeys: String, CodingKey {
         case scenario, file, model, gpu, weights, gpus, nodes, replicas, benchmark, seed, qps, events
@@ -70,7 +72,7 @@ public struct RunReport: Sendable, Encodable {
         case ttftMs = "ttft_ms", tpotMs = "tpot_ms", latencyLimits = "latency_limits", latencyLimitsMet = "latency_limits_met"
         case meanBatchSeqs = "mean_batch_seqs", kvPeakFraction = "kv_peak_fraction"
         case kvCapacityTokensPerReplica = "kv_capacity_tokens_per_replica", weightsGBPerGPU = "weights_gb_per_gpu"
-        case simulatedS = "simulated_s", wallS = "wall_s"
+        case simulatedS = "simulated_s", wallS = "wall_s", explain
     }
 
     public struct GroupReport: Sendable, Encodable {
@@ -92,8 +94,10 @@ public struct RunReport: Sendable, Encodable {
         enum CodingKeys: String, CodingKey { case tolerance, failingQPS = "failing_qps", probes }
     }
 
-    public init(scenario: Scenario, outcome: RunOutcome, repeatSummary: RepeatSummary? = nil, includeWallTime: Bool = true) {
+    public init(scenario: Scenario, outcome: RunOutcome, repeatSummary: RepeatSummary? = nil, includeWallTime: Bool = true,
+                explain: Bool = false) {
         self.init(scenario: scenario, deployment: outcome.deployment, metrics: outcome.metrics, includeWallTime: includeWallTime)
+        if explain { self.explain = StepExplanation.representative(deployment: outcome.deployment, metrics: outcome.metrics) }
         qps = outcome.qps
         if let search = outcome.search {
             maxQPS = search.maxQPS

@@ -20,7 +20,7 @@ extension Catalog {
         guard flops[.bf16] != nil else {
             throw tflops.error("missing the bf16 rate", valid: "every GPU needs dense_tflops.bf16")
         }
-        let efficiencyValue = try map.required("efficiency", hint: "an efficiency profile id such as nvidia-hopper-trtllm")
+        let efficiencyValue = try map.required("efficiency", hint: "an efficiency profile id such as nvidia-tensorrt-llm")
         let bandwidth = try map.required("memory_bandwidth_tb_s").double(in: 0.01...1000, unit: "TB/s") * 1e12
         let datasheet = Datasheet(memoryBandwidth: bandwidth, denseFLOPS: flops)
         let efficiency: EfficiencyProfile
@@ -77,12 +77,14 @@ extension Catalog {
     /// transition and per-call overhead the overlap exponent and kernel overhead. Paths are relative to
     /// the scenario, like every other reference in it.
     public func efficiency(_ document: YAMLValue, datasheet: Datasheet? = nil, baseDirectory: String = ".") throws -> EfficiencyProfile {
-        let map = try document.mapping(allowed: ["id", "compute_efficiency", "bandwidth_efficiency", "step_overhead_ms",
+        let map = try document.mapping(allowed: ["id", "stack", "fitted_on", "compute_efficiency", "bandwidth_efficiency", "step_overhead_ms",
+                                                 "host_per_sequence_us", "host_overlapped",
                                                  "activation_reserve_gb", "kv_memory_fraction", "overlap_exponent",
                                                  "gemm_half_efficiency_tokens", "attention_efficiency", "calibration", "provenance", "fit"])
+        let (compute, computeByFormat) = try map.optional("compute_efficiency").map(Self.computeEfficiency) ?? (1, [:])
         var profile = EfficiencyProfile(
             id: try map.optional("id")?.string() ?? "inline",
-            compute: try map.optional("compute_efficiency").map { try $0.double(in: 0.001...1) } ?? 1,
+            compute: compute,
             bandwidth: try map.optional("bandwidth_efficiency").map { try $0.double(in: 0.001...1) } ?? 1,
             stepOverhead: try map.required("step_overhead_ms").double(in: 0...10_000, unit: "ms") / 1000,
             activationReserveBytes: try map.required("activation_reserve_gb").double(in: 0...100_000, unit: "GB") * 1e9,
@@ -90,7 +92,12 @@ extension Catalog {
             overlapExponent: try map.optional("overlap_exponent").map { try $0.double(in: 1...1000) } ?? .infinity,
             gemmHalfEfficiencyTokens: try map.optional("gemm_half_efficiency_tokens").map { try $0.double(in: 0...1e6) } ?? 0,
             provenance: try map.required("provenance", hint: "how the values were obtained").string())
+        profile.computeByFormat = computeByFormat
         profile.attention = try map.optional("attention_efficiency").map { try $0.double(in: 0.001...1) }
+        profile.hostPerSequence = try map.optional("host_per_sequence_us").map { try $0.double(in: 0...1e6, unit: "us") / 1e6 } ?? 0
+        profile.hostOverlapped = try map.optional("host_overlapped").map { try $0.bool() } ?? false
+        profile.stack = try map.optional("stack")?.string() ?? ""
+        profile.fittedOn = try map.optional("fitted_on")?.string() ?? ""
         guard let reference = map.optional("calibration") else {
             _ = try map.required("compute_efficiency", hint: "a fraction of dense peak, e.g. 0.6; or a calibration profile")
             _ = try map.required("bandwidth_efficiency", hint: "a fraction of HBM bandwidth, e.g. 0.8; or a calibration profile")
@@ -122,5 +129,27 @@ extension Catalog {
         profile.kernelOverhead = calibrated.efficiency.kernelOverhead
         profile.provenance += " Compute, attention and bandwidth efficiency, overlap exponent and kernel overhead: \(calibrated.efficiency.provenance)."
         return profile
+    }
+
+    /// `compute_efficiency`: one fraction for every format, or one per format
+    /// (`{fp8: 0.62, fp4: 0.45}`); a format not named takes the value of the nearest wider format
+    /// named (else the nearest narrower one). Returns the BF16 value and the per-format table.
+    static func computeEfficiency(_ value: YAMLValue) throws -> (Double, [ComputeFormat: Double]) {
+        guard case .mapping = value.node else { return (try value.double(in: 0.001...1), [:]) }
+        let formats = try value.mapping(allowed: ComputeFormat.allCases.map(\.rawValue))
+        var given: [ComputeFormat: Double] = [:]
+        for format in ComputeFormat.allCases {
+            if let entry = formats.optional(format.rawValue) { given[format] = try entry.double(in: 0.001...1) }
+        }
+        guard !given.isEmpty else {
+            throw value.error("no format given", valid: "a fraction such as 0.6, or {fp8: 0.6, fp4: 0.45}")
+        }
+        var table: [ComputeFormat: Double] = [:]
+        for format in ComputeFormat.allCases {
+            let wider = ComputeFormat.allCases.filter { $0.width >= format.width && given[$0] != nil }.min { $0.width < $1.width }
+            let narrower = ComputeFormat.allCases.filter { $0.width < format.width && given[$0] != nil }.max { $0.width < $1.width }
+            table[format] = given[(wider ?? narrower)!]!
+        }
+        return (table[.bf16]!, table)
     }
 }

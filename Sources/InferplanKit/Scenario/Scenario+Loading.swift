@@ -3,6 +3,11 @@ import Foundation
 extension Scenario {
     /// The most requests one run may hold in memory.
     public static let maxRequests = 20_000_000
+    /// Offline's minimum sample count when no benchmark gives one (LoadGen's min_query_count).
+    static let defaultMinOfflineSamples = 1000
+    /// Single-stream queries when `samples` is not given: enough for a stable p90, capped by the
+    /// benchmark's minimum.
+    static let defaultSingleStreamSamples = 1024
 
     public static let topLevelKeys = ["name", "model", "hardware", "precision", "parallelism", "serving", "workload"]
 
@@ -174,7 +179,7 @@ extension Scenario {
 
     static let servingKeys = ["scheduler", "max_batch_seqs", "max_batch_tokens", "chunk_tokens", "kv_policy", "kv_block_tokens",
                               "router", "dispatch_latency_ms", "prefill_replicas_per_node", "step_overhead_ms", "variability",
-                              "load_generator"]
+                              "load_generator", "speculative"]
 
     private static func serving(_ value: YAMLValue?, note: (YAMLValue) -> YAMLValue) throws -> ServingConfig {
         let map = try value?.mapping(allowed: servingKeys)
@@ -198,7 +203,15 @@ extension Scenario {
             generator = .init(dispatchRate: try note(g.required("dispatch_qps", hint: "requests the load generator sends per second, e.g. 5000")).double(in: 1e-3...1e9, unit: "queries/s"),
                               latency: try g.optional("latency_ms").map { try note($0).double(in: 0...1e6, unit: "ms") / 1000 } ?? 0)
         }
-        return ServingConfig(
+        var speculation: SpeculativeDecoding?
+        if let value = map?.optional("speculative") {
+            let m = try note(value).mapping(allowed: ["draft_tokens", "acceptance_rate", "draft_cost"])
+            speculation = SpeculativeDecoding(
+                draftTokens: try note(m.required("draft_tokens", hint: "draft tokens proposed per sequence per step, e.g. 3")).int(in: 1...64),
+                acceptanceRate: try note(m.required("acceptance_rate", hint: "per-token acceptance probability, e.g. 0.7")).double(in: 0...0.999),
+                draftCost: try m.optional("draft_cost").map { try note($0).double(in: 0...10) } ?? SpeculativeDecoding.defaultDraftCost)
+        }
+        var config = ServingConfig(
             scheduler: try map?.optional("scheduler").map { try note($0).choice(ServingConfig.SchedulerKind.self) } ?? .continuous,
             maxBatchSequences: maxSeqs, maxBatchTokens: maxTokens,
             chunkTokens: try int("chunk_tokens", 1...100_000_000),
@@ -209,6 +222,8 @@ extension Scenario {
             prefillReplicasPerNode: try int("prefill_replicas_per_node", 1...1024) ?? 1,
             stepOverhead: try ms("step_overhead_ms"),
             variability: variability, loadGenerator: generator)
+        config.speculation = speculation
+        return config
     }
 
     private static func workload(_ map: YAMLMapping, benchmark: BenchmarkPreset?, baseDirectory: String,
@@ -230,13 +245,15 @@ extension Scenario {
         try onlyFor("qps", kind.isRateDriven, "server or interactive")
         try onlyFor("trace", kind.isRateDriven, "server or interactive")
         try onlyFor("trace_time_scale", kind.isRateDriven, "server or interactive")
-        try onlyFor("duration_s", kind != .offline, "server, interactive or single-stream")
         try onlyFor("limits", kind.isRateDriven, "server or interactive")
 
         let input = try lengths("input_tokens", benchmark?.input)
         let output = try lengths("output_tokens", benchmark?.output)
+        // Offline without `samples`: sized as LoadGen does, for `duration_s` at the system's rate
+        // (`OfflineSizing`), never fewer than the benchmark's minimum.
+        let minSamples = benchmark?.minOfflineSamples ?? Self.defaultMinOfflineSamples
         let samples = try map.optional("samples").map { try note($0).int(in: 1...Self.maxRequests) }
-            ?? (kind == .singleStream ? min(1024, benchmark?.minOfflineSamples ?? 1024) : benchmark?.minOfflineSamples ?? 1000)
+            ?? (kind == .singleStream ? min(Self.defaultSingleStreamSamples, minSamples) : nil)
         let seed = try map.optional("seed").map { try note($0).int(in: 0...Int(Int32.max)) } ?? 1
         let duration = try map.optional("duration_s").map { try note($0).double(in: 0.001...1e8, unit: "s") }
             ?? benchmark?.minDurationSeconds ?? 600
@@ -282,7 +299,7 @@ extension Scenario {
         }
         let tolerance = try map.optional("search_tolerance").map { try note($0).double(in: 0.001...0.5) } ?? 0.01
         var workload = Workload(benchmark: benchmark?.id ?? "custom", scenario: kind, input: input, output: output,
-                                samples: samples, qps: qps, duration: duration, seed: UInt64(seed), limits: limits)
+                                samples: samples, minSamples: minSamples, qps: qps, duration: duration, seed: UInt64(seed), limits: limits)
         workload.trace = trace
         workload.searchMaxRate = searchMaxRate
         workload.searchTolerance = tolerance

@@ -97,17 +97,6 @@ public struct MaxRateSearch {
         return Result(maxQPS: low, metrics: passing!.metrics, failingQPS: high, probes: probes, tolerance: tolerance)
     }
 
-    func capacityEstimate() -> Double { Self.capacityEstimate(deployment: deployment, workload: workload) }
-
-    /// Queries per second the deployment completes when saturated: a short Offline run's tokens/s
-    /// over its mean output length.
-    static func capacityEstimate(deployment: Deployment, workload: Workload) -> Double {
-        var offline = workload
-        offline.scenario = .offline
-        offline.trace = nil
-        offline.samples = max(2000, 200 * deployment.replicas)
-        let metrics = RunMetrics(result: Simulation(deployment: deployment, workload: offline).run())
-        let meanOutput = Double(metrics.outputTokens) / Double(max(1, metrics.completedSamples))
-        return max(1e-3, metrics.outputTokensPerSecond / meanOutput)
-    }
+    /// The first guess: the rate the deployment completes when saturated (`OfflineSizing`).
+    func capacityEstimate() -> Double { OfflineSizing.saturatedRate(deployment: deployment, workload: workload) }
 }

@@ -54,7 +54,7 @@ public struct Deployment: Sendable {
                                               pipelineParallel: parallelism.pipeline),
                          stepModel: StepTimeModel(model: model, gpu: gpu, precision: precision, tensorParallel: tensorParallel,
                                                   gpusPerNode: group.gpusPerNode, scaleOut: group.scaleOut ?? scaleOut,
-                                                  parallelism: parallelism),
+                                                  parallelism: parallelism, speculation: serving.speculation),
                          replicasPerNode: group.gpusPerNode / perReplica, replicas: group.gpus / perReplica)
         }
     }

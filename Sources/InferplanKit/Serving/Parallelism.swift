@@ -20,16 +20,4 @@ public struct Parallelism: Sendable, Equatable {
 
     /// GPUs of one replica.
     public var gpusPerReplica: Int { tensor * pipeline }
-
-    /// Expected routed token-expert pairs on the busiest of `gpus` GPUs when `pairs` pairs are
-    /// routed uniformly: binomial mean n/g plus sd x sqrt(2 ln g), the leading term of the expected
-    /// maximum of g such loads.
-    public static func busiestLoad(pairs: Double, gpus: Int) -> Double {
-        guard gpus > 1, pairs > 0 else { return pairs }
-        let g = Double(gpus)
-        let mean = pairs / g
-        return mean + (mean * (1 - 1 / g)).squareRoot() * (2 * log(g)).squareRoot()
-    }
 }
-
-import Foundation

@@ -62,6 +62,8 @@ public struct ServingConfig: Sendable, Equatable {
     public var variability: Variability
     /// A load generator with a finite dispatch rate (nil: requests reach replicas instantly).
     public var loadGenerator: LoadGenerator?
+    /// Speculative decoding (`serving.speculative`); nil: off.
+    public var speculation: SpeculativeDecoding?
 
     public init(scheduler: SchedulerKind = .continuous, maxBatchSequences: Int, maxBatchTokens: Int,
                 chunkTokens: Int? = nil, kvPolicy: KVCachePolicy = .paged, kvBlockTokens: Int = 16,

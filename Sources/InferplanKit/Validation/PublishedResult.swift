@@ -49,3 +49,15 @@ public struct PublishedResult: Sendable {
         outputTokensPerSample = try double("output_tokens_per_sample")
     }
 }
+
+extension PublishedResult {
+    /// False for results whose system name says they ran a software stack other than the one the
+    /// catalog's efficiency profile for their GPU describes: vLLM on NVIDIA GPUs (the NVIDIA
+    /// profile is TensorRT-LLM's). They are still predicted, with the GPU's profile, but not fitted
+    /// on: no profile describes their stack yet.
+    public var runsCatalogStack: Bool {
+        let system = (row.fields["submitter_system"] ?? "").lowercased()
+        let amd = accelerator.hasPrefix("mi")
+        return amd || !system.contains("vllm")
+    }
+}

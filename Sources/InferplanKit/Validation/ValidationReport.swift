@@ -31,10 +31,17 @@ public struct ValidationReport: Sendable, Encodable {
 
     /// Median absolute error over the predicted rows (of one scenario, if given).
     public func medianAbsoluteErrorPercent(scenario: String?) -> Double? {
+        Self.absoluteErrorPercentile(rows, scenario: scenario, 0.5)
+    }
+
+    /// The `q` quantile (0.5: the median) of the absolute errors of `rows` (of one scenario, if
+    /// given), interpolated between order statistics; nil without predicted rows.
+    public static func absoluteErrorPercentile(_ rows: [ValidationRow], scenario: String?, _ q: Double) -> Double? {
         let errors = rows.filter { scenario == nil || $0.result.scenario == scenario }.compactMap { $0.errorPercent.map(abs) }.sorted()
         guard !errors.isEmpty else { return nil }
-        let mid = errors.count / 2
-        return errors.count % 2 == 1 ? errors[mid] : (errors[mid - 1] + errors[mid]) / 2
+        let position = q * Double(errors.count - 1)
+        let low = Int(position.rounded(.down)), high = min(errors.count - 1, low + 1)
+        return errors[low] + (position - Double(low)) * (errors[high] - errors[low])
     }
 
 

@@ -6,14 +6,16 @@ import Foundation
 /// file, so rows get the same checks. The prediction uses only the row's description (benchmark,
 /// scenario, accelerator, GPUs, nodes, formats, tensor parallelism, and the mean output length the
 /// run produced), never its published throughput.
-public struct Validator {
+public struct Validator: Sendable {
     public var catalog: Catalog
     /// Serving a submitter would configure: chunked prefill with paged KV (TensorRT-LLM and vLLM
     /// both chunk long prompts), limits under which the KV cache usually binds first.
     public var maxBatchSequences = 2048
     public var maxBatchTokens = 8192
-    /// Compute efficiency to use instead of the catalog's, by efficiency-profile id (for fitting).
-    public var computeEfficiencyOverrides: [String: Double] = [:]
+    /// Efficiencies to use instead of the catalog's (`EfficiencyProfile.apply(overrides:)`): by
+    /// profile id (compute, every format), `profile:format` or `profile:bandwidth`; for fitting and
+    /// what-ifs.
+    public var efficiencyOverrides: [String: Double] = [:]
     /// Overlap exponent to use instead of every profile's (for choosing it).
     public var overlapExponentOverride: Double?
     /// GEMM half-efficiency tokens to use instead of every profile's (for choosing it).
@@ -30,41 +32,40 @@ public struct Validator {
             return row
         }
         do {
-            // The deployment: as disclosed, or the highest-Offline-throughput one that fits.
-            let groups = try Self.nodeGroups(of: result)
-            let smallest = groups.map(\.gpusPerNode).min()!
-            let candidates = result.tensorParallel.map { [$0] }
-                ?? (1...smallest).filter { tp in groups.allSatisfy { $0.gpusPerNode % tp == 0 } }
-            var best: (tp: Int, tokens: Double)?
-            var lastError: Error?
-            for tp in candidates {
-                do {
-                    let scenario = try self.scenario(for: result, tensorParallel: tp, scenarioOverride: "offline")
-                    let (_, metrics) = try Simulation.run(scenario)
-                    if best == nil || metrics.outputTokensPerSecond > best!.tokens {
-                        best = (tp, metrics.outputTokensPerSecond)
-                    }
-                } catch {
-                    lastError = error
-                }
-            }
-            guard let best else { throw lastError ?? InputError(location: result.location, keyPath: "", problem: "no deployment fits") }
-            row.tensorParallelUsed = best.tp
+            let tp = try deployedTensorParallel(for: result)
+            row.tensorParallelUsed = tp
             row.tensorParallelChosen = result.tensorParallel == nil
-            if result.scenario == "offline" {
-                row.predicted = best.tokens
-            } else {
-                // Server and Interactive: the throughput at the highest rate meeting the p99 limits.
-                let outcome = try Simulation.outcome(scenario(for: result, tensorParallel: best.tp))
-                row.predicted = outcome.metrics.outputTokensPerSecond
-                row.maxQPS = outcome.qps
-            }
+            let outcome = try Simulation.outcome(scenario(for: result, tensorParallel: tp))
+            row.predicted = outcome.metrics.outputTokensPerSecond
+            row.maxQPS = outcome.search?.maxQPS
         } catch let error as InputError {
             row.skipped = error.description.replacingOccurrences(of: "\n", with: "; ")
         } catch {
             row.skipped = "\(error)"
         }
         return row
+    }
+
+    /// The row's tensor parallelism: as disclosed, or the one a submitter would deploy - the
+    /// highest steady-state Offline throughput among those that fit (`OfflineSizing.saturatedRate`).
+    public func deployedTensorParallel(for result: PublishedResult) throws -> Int {
+        if let disclosed = result.tensorParallel { return disclosed }
+        let groups = try Self.nodeGroups(of: result)
+        let smallest = groups.map(\.gpusPerNode).min()!
+        var best: (tp: Int, rate: Double)?
+        var lastError: Error?
+        for tp in (1...smallest) where groups.allSatisfy({ $0.gpusPerNode % tp == 0 }) {
+            do {
+                let scenario = try self.scenario(for: result, tensorParallel: tp, scenarioOverride: "offline")
+                let deployment = try scenario.deployment()
+                let rate = OfflineSizing.saturatedRate(deployment: deployment, workload: scenario.workload)
+                if best == nil || rate > best!.rate { best = (tp, rate) }
+            } catch {
+                lastError = error
+            }
+        }
+        guard let best else { throw lastError ?? InputError(location: result.location, keyPath: "", problem: "no deployment fits") }
+        return best.tp
     }
 
     /// The scenario a row describes, as YAML decoded by the scenario loader.
@@ -87,8 +88,8 @@ public struct Validator {
         """
         let document = try YAMLDocument.parse(text, name: result.location)
         var scenario = try Scenario(document: document, baseDirectory: ".", catalog: catalog)
-        if let compute = computeEfficiencyOverrides[scenario.gpu.efficiency.id] {
-            scenario.gpu.efficiency.compute = compute
+        for index in scenario.groups.indices {
+            scenario.groups[index].gpu.efficiency.apply(overrides: efficiencyOverrides)
         }
         if let exponent = overlapExponentOverride {
             scenario.gpu.efficiency.overlapExponent = exponent
@@ -131,12 +132,18 @@ public struct Validator {
         }
     }
 
-    public func validate(_ table: CSVTable) throws -> ValidationReport {
+    public func validate(_ table: CSVTable, jobs: Int = 1, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> ValidationReport {
         for column in PublishedResult.requiredColumns where !table.header.contains(column) {
             throw InputError(location: "\(table.file):1", keyPath: column, problem: "missing column '\(column)'",
                              valid: "a header with \(PublishedResult.requiredColumns.joined(separator: ", "))")
         }
-        let rows = try table.rows.map { validate(try PublishedResult(row: $0, file: table.file)) }
-        return ValidationReport(header: table.header, rows: rows)
+        let results = try table.rows.map { try PublishedResult(row: $0, file: table.file) }
+        return ValidationReport(header: table.header, rows: validate(results, jobs: jobs, progress: progress))
+    }
+
+    /// Predicts `results` on `jobs` threads, in their order.
+    public func validate(_ results: [PublishedResult], jobs: Int, progress: (@Sendable (Int, Int) -> Void)? = nil) -> [ValidationRow] {
+        let validator = self
+        return results.parallelMap(jobs: jobs, progress: progress) { validator.validate($0) }
     }
 }

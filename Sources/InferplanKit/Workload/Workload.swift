@@ -32,11 +32,16 @@ public struct Workload: Sendable, Equatable {
     public var scenario: ScenarioKind
     public var input: LengthDistribution
     public var output: LengthDistribution
-    /// Offline: the number of samples.
-    public var samples: Int
+    /// Offline and Single-stream: the number of samples. nil (Offline only): size the run as
+    /// MLPerf LoadGen does (`OfflineSizing`): enough samples for `duration` at the deployment's rate.
+    public var samples: Int?
+    /// Offline: LoadGen's `min_query_count`, the fewest samples an Offline run issues (the
+    /// benchmark's minimum sample count).
+    public var minSamples: Int
     /// Server: the Poisson arrival rate, queries per second.
     public var qps: Double
-    /// Server: how long queries keep arriving, seconds.
+    /// Server: how long queries keep arriving; Offline: the minimum run duration LoadGen sizes the
+    /// sample count for. Seconds.
     public var duration: Double
     public var seed: UInt64
     /// The benchmark's latency limits for this scenario, if it has any.
@@ -49,12 +54,13 @@ public struct Workload: Sendable, Equatable {
     public var searchTolerance = 0.01
 
     public init(benchmark: String, scenario: ScenarioKind, input: LengthDistribution, output: LengthDistribution,
-                samples: Int, qps: Double, duration: Double, seed: UInt64, limits: LatencyLimits?) {
+                samples: Int?, minSamples: Int = 1, qps: Double, duration: Double, seed: UInt64, limits: LatencyLimits?) {
         self.benchmark = benchmark
         self.scenario = scenario
         self.input = input
         self.output = output
         self.samples = samples
+        self.minSamples = minSamples
         self.qps = qps
         self.duration = duration
         self.seed = seed
@@ -65,6 +71,7 @@ public struct Workload: Sendable, Equatable {
     /// 0 (Offline, Single-stream) or a Poisson process at `qps` over `duration` (Server,
     /// Interactive). Deterministic for a given seed; at any rate the k-th request has the same
     /// lengths and its arrival scales as 1/qps (common random numbers for the max-rate search).
+    /// An Offline workload without `samples` must be sized first (`OfflineSizing.sized`).
     public func generateRequests() -> [Request] {
         if let trace { return trace }
         let random = RandomSource(seed: seed)
@@ -72,8 +79,9 @@ public struct Workload: Sendable, Equatable {
         var requests: [Request] = []
         switch scenario {
         case .offline, .singleStream:
-            requests.reserveCapacity(samples)
-            for _ in 0..<samples {
+            let count = samples ?? minSamples
+            requests.reserveCapacity(count)
+            for _ in 0..<count {
                 requests.append(Request(arrival: 0, inputTokens: input.next(), outputTokens: output.next()))
             }
         case .server, .interactive:
