@@ -29,6 +29,9 @@ public struct ScalingStudy: Sendable, Encodable {
 
     public var scenario: String
     public var workloadScenario: String
+    /// Offline: whether each size runs a fixed count per node (`workload.samples` given) rather
+    /// than LoadGen's sizing.
+    public var fixedSamplesPerNode = false
     public var points: [Point]
 
     enum CodingKeys: String, CodingKey {
@@ -40,6 +43,7 @@ public struct ScalingStudy: Sendable, Encodable {
         let base = try Scenario.load(path: path, overrides: overrides)
         scenario = base.name
         workloadScenario = base.workload.scenario.rawValue
+        fixedSamplesPerNode = base.workload.samples != nil
         let baseNodes = base.groups.map(\.nodes)
         var points: [Point] = []
         for count in nodeCounts {
@@ -86,7 +90,7 @@ public struct ScalingStudy: Sendable, Encodable {
     }
 
     public func text() -> String {
-        var lines = ["scaling of \(scenario) (\(workloadScenario)\(workloadScenario == "offline" ? ", same work per node" : ", at each count's max rate under the p99 limits"))",
+        var lines = ["scaling of \(scenario) (\(workloadScenario)\(workloadScenario == "offline" ? (fixedSamplesPerNode ? ", same work per node" : ", each size sized as LoadGen does: at least the minimum duration") : ", at each count's max rate under the p99 limits"))",
                      "  nodes   gpus      tokens/s    per GPU   max qps   efficiency (per GPU / per node)"]
         for p in points {
             if let error = p.error {
