@@ -21,10 +21,29 @@ extension Simulation {
         if workload.searchMaxRate, let limits = workload.limits {
             let search = MaxRateSearch(deployment: deployment, workload: workload, limits: limits,
                                        tolerance: workload.searchTolerance).run()
+            guard search.maxQPS > 0 else { throw noRateMeets(limits, search: search, scenario: scenario) }
             return RunOutcome(deployment: deployment, metrics: search.metrics, qps: search.maxQPS, search: search)
         }
         let metrics = RunMetrics(result: OfflineSizing.run(workload, on: deployment, cap: Scenario.maxRequests))
+        if metrics.issuedSamples == 0 {
+            // A Poisson draw (or a trace) with no query in the run: nothing was measured.
+            throw scenario.error("workload.qps", "the run issued no query (\(workload.qps) queries/s over \(workload.duration) s), so there is nothing to report",
+                                 valid: "a higher workload.qps or a longer workload.duration_s")
+        }
         return RunOutcome(deployment: deployment, metrics: metrics,
                           qps: workload.scenario.isRateDriven ? workload.qps : nil, search: nil)
+    }
+}
+
+extension Simulation {
+    /// The error of a max-rate search in which no rate met the limits: the best p99s any probe
+    /// reached, against the limits.
+    static func noRateMeets(_ limits: LatencyLimits, search: MaxRateSearch.Result, scenario: Scenario) -> InputError {
+        let measured = search.probes.filter { $0.outputTokensPerS > 0 }
+        let ttft = measured.map(\.ttftP99Ms).min() ?? .nan, tpot = measured.map(\.tpotP99Ms).min() ?? .nan
+        let key = scenario.locations["workload.limits"] != nil ? "workload.limits" : "workload.qps"
+        return scenario.error(key, String(format: "no arrival rate meets the p99 limits: the best of %d probes reached p99 TTFT %.1f ms and p99 TPOT %.1f ms, against limits of %.0f ms and %.0f ms",
+                                          search.probes.count, ttft, tpot, limits.ttftP99 * 1000, limits.tpotP99 * 1000),
+                              valid: "looser workload.limits, or a deployment fast enough for one query alone to meet them")
     }
 }

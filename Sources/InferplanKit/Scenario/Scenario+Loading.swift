@@ -290,6 +290,10 @@ extension Scenario {
                     }
                 } else {
                     qps = try value.double(in: 1e-6...1e7, unit: "queries/s")
+                    if qps * duration < 1 {
+                        throw value.error("qps x duration_s = \(qps * duration) expects no query in the whole run, so there would be nothing to measure",
+                                          valid: "qps x duration_s >= 1, e.g. qps: \(Format.grouped(max(1, 100 / duration), decimals: 2)) for a \(Format.grouped(duration, decimals: 0)) s run")
+                    }
                     if qps * duration > Double(Self.maxRequests) {
                         throw value.error("qps x duration_s = \(Int(qps * duration)) queries is more than one run simulates",
                                           valid: "qps x duration_s <= \(Self.maxRequests)")

@@ -49,7 +49,8 @@ public struct MaxRateSearch {
         load.qps = qps
         load.searchMaxRate = false
         let metrics = RunMetrics(result: Simulation(deployment: deployment, workload: load).run())
-        let meets = metrics.completedSamples == metrics.issuedSamples
+        // A probe that issued no query measured nothing: it cannot pass.
+        let meets = metrics.issuedSamples > 0 && metrics.completedSamples == metrics.issuedSamples
             && metrics.ttft.p99 <= limits.ttftP99 * 1000 && metrics.tpot.p99 <= limits.tpotP99 * 1000
         return (meets, metrics)
     }
