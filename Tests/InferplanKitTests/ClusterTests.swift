@@ -184,3 +184,56 @@ import Testing
         #expect(try Fixtures.scenario(Fixtures.defaultScenarioYAML).deployment().makeReplicas(seed: 1)[0].state.windowBlocks == 0)
     }
 }
+
+/// Latent bugs the seams hid (issue 11).
+@Suite struct SeamBugTests {
+    @Test func kvHandOffAcrossNodesUsesTheGroupsOwnNetwork() throws {
+        // 40 Gb/s per node shared by 8 GPUs: 40e9 / 8 / 8 = 625 MB/s per GPU, 20 us latency. Before,
+        // hand-offs were priced at the 400G RDMA default whatever the scenario said.
+        let scenario = try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [
+            Override(parsing: "hardware.nodes=2"), Override(parsing: "hardware.scale_out.gbps_per_node=40"),
+            Override(parsing: "hardware.scale_out.latency_us=20"), Override(parsing: "serving.scheduler=disaggregated")])
+        let deployment = try scenario.deployment()
+        let transfer = deployment.kvTransfer(from: 0, to: 0)
+        let bytes = 1000 * deployment.memory.kvBytesPerTokenPerGPU
+        #expect(abs(transfer.seconds(tokens: 1000, sameNode: false) - (bytes / 625e6 + 20e-6)) < 1e-12)
+        #expect(transfer.seconds(tokens: 1000, sameNode: true) < transfer.seconds(tokens: 1000, sameNode: false) / 100)
+    }
+}
+
+extension SeamBugTests {
+    static let big = """
+    model: llama3.1-405b
+    hardware: {gpu: h200-sxm, gpus_per_node: 1, nodes: 1}
+    precision: {weights: fp8, kv_cache: fp8}
+    parallelism: {tensor: 1}
+    serving: {scheduler: chunked-prefill, max_batch_seqs: 64, max_batch_tokens: 8192}
+    workload: {benchmark: mlperf-llama3.1-405b, scenario: offline, samples: 100, seed: 1}
+    """
+
+    func advice(_ yaml: String, _ overrides: [String] = []) throws -> String {
+        do {
+            _ = try Fixtures.scenario(yaml, overrides: overrides.map { try Override(parsing: $0) }).deployment()
+        } catch let error as InputError {
+            return error.valid
+        }
+        Issue.record("expected the model not to fit")
+        return ""
+    }
+
+    @Test func adviceOnlyProposesWhatFits() throws {
+        // 405B at FP8 is 406 GB; in MXFP4 still 216 GB, above one H200's 141 GB: no format is proposed.
+        #expect(try advice(Self.big) == "a GPU with more HBM")
+        // On a node of 8 it fits at tensor parallelism 4 (101.5 GB per GPU + 6 GB reserve + KV).
+        #expect(try advice(Self.big, ["hardware.gpus_per_node=8"]) == "parallelism.tensor: 4, or a GPU with more HBM")
+    }
+
+    @Test func adviceCountsPipelineStages() throws {
+        // BF16 405B (812 GB) over pipeline 2: 406 GB per GPU. Tensor 4 x pipeline 2 fills the node of 8:
+        // 101.5 GB per GPU fits; tensor 8 would need 16 GPUs and is never proposed. At tensor 1 x
+        // pipeline 2, FP8 needs 203 GB per GPU (too much) and NVFP4 114 GB (fits): the widest format
+        // that fits is proposed.
+        #expect(try advice(Self.big, ["hardware.gpus_per_node=8", "precision.weights=bf16", "parallelism.pipeline=2"])
+                == "parallelism.tensor: 4, or precision.weights: nvfp4, or a GPU with more HBM")
+    }
+}

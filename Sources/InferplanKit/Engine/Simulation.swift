@@ -24,7 +24,8 @@ public struct Simulation {
         var router = deployment.serving.router.makeRouter(seed: workload.seed &+ 0x2007)
         var decodeRouter = deployment.serving.router.makeRouter(seed: workload.seed &+ 0x2008)
         let dispatchLatency = deployment.serving.dispatchLatency
-        let transfer = deployment.kvTransfer
+        // The hand-off cost between every pair of node groups (one pair in a homogeneous cluster).
+        let transfers = deployment.groups.indices.map { source in deployment.groups.indices.map { deployment.kvTransfer(from: source, to: $0) } }
         var log = RequestLog(count: requests.count)
         var queue = EventQueue()
         var events = 0
@@ -97,7 +98,7 @@ public struct Simulation {
                 replica.finishStep(at: now, requests: requests, log: &log)
                 for id in replica.handoffs {
                     let target = decodeRouter.choose(among: decodePool)
-                    let seconds = transfer.seconds(tokens: requests[id].inputTokens, sameNode: target.node == replica.node)
+                    let seconds = transfers[replica.group][target.group].seconds(tokens: requests[id].inputTokens, sameNode: target.node == replica.node)
                     queue.schedule(.kvArrived(request: id, replica: target.index), at: now + seconds)
                 }
                 if workload.scenario == .singleStream, !replica.completed.isEmpty, log.completed < requests.count {

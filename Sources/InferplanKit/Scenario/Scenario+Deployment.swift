@@ -29,8 +29,8 @@ extension Scenario {
         let gpu = group.gpu
         let gpusPerNode = group.gpusPerNode
         if !memory.weightsFit {
-            throw error("precision.weights", "\(model.id) does not fit: at \(precision.weights.rawValue) its weights need \(gb(memory.weightBytesPerGPU)) GB per GPU with tensor parallelism \(tensorParallel), plus \(gb(memory.reserveBytesPerGPU)) GB reserve, and \(gpu.id) has \(gb(gpu.usableMemoryBytes)) GB usable",
-                        valid: suggestion(memory: memory, gpu: gpu, gpusPerNode: gpusPerNode))
+            throw error("precision.weights", "\(model.id) does not fit: at \(precision.weights.rawValue) its weights need \(gb(memory.weightBytesPerGPU)) GB per GPU with tensor parallelism \(tensorParallel)\(parallelism.pipeline > 1 ? " x pipeline \(parallelism.pipeline)" : ""), plus \(gb(memory.reserveBytesPerGPU)) GB reserve, and \(gpu.id) has \(gb(gpu.usableMemoryBytes)) GB usable",
+                        valid: suggestion(gpu: gpu, gpusPerNode: gpusPerNode, longest: longest))
         }
         if serving.scheduler == .continuous, workload.input.upperBound > serving.maxBatchTokens {
             throw error("serving.max_batch_tokens",
@@ -38,7 +38,7 @@ extension Scenario {
                         valid: ">= \(workload.input.upperBound), or serving.scheduler: chunked-prefill")
         }
         if serving.scheduler == .disaggregated {
-            let perNode = gpusPerNode / tensorParallel
+            let perNode = group.replicasPerNode
             guard perNode >= 2, serving.prefillReplicasPerNode < perNode else {
                 throw error("serving.prefill_replicas_per_node",
                             "disaggregated serving needs prefill and decode replicas on each node, and a node has \(perNode) replica\(perNode == 1 ? "" : "s")",
@@ -48,20 +48,30 @@ extension Scenario {
         let blockTokens = serving.kvBlockTokens
         if memory.kvCapacityTokens / blockTokens * blockTokens < longest {
             throw error("precision.weights", "\(model.id) leaves room for \(memory.kvCapacityTokens) KV-cache tokens per replica on \(gpu.id) (weights \(gb(memory.weightBytesPerGPU)) GB of \(gb(gpu.usableMemoryBytes)) GB per GPU), fewer than one request of up to \(longest) tokens needs",
-                        valid: suggestion(memory: memory, gpu: gpu, gpusPerNode: gpusPerNode))
+                        valid: suggestion(gpu: gpu, gpusPerNode: gpusPerNode, longest: longest))
         }
     }
 
-    /// What would make the model fit: wider tensor parallelism or a narrower weight format.
-    private func suggestion(memory: MemoryBudget, gpu: GPUSpec, gpusPerNode: Int) -> String {
+    /// What would make the model fit - wider tensor parallelism within the node, or a narrower
+    /// weight format - each checked by the same memory budget as the scenario (weights, reserve,
+    /// and a KV cache that holds the longest request), so that nothing is proposed that does not fit.
+    private func suggestion(gpu: GPUSpec, gpusPerNode: Int, longest: Int) -> String {
+        func fits(_ precision: Precision, tensor: Int) -> Bool {
+            let memory = MemoryBudget(model: model, gpu: gpu, precision: precision, tensorParallel: tensor, pipelineParallel: parallelism.pipeline)
+            return memory.weightsFit && memory.kvCapacityTokens / serving.kvBlockTokens * serving.kvBlockTokens >= longest
+        }
         var options: [String] = []
-        let needed = memory.weightBytesPerGPU * Double(tensorParallel) + memory.reserveBytesPerGPU
-        if let tp = (1...gpusPerNode).first(where: { gpusPerNode % $0 == 0 && Double($0) * gpu.usableMemoryBytes * 0.9 > needed }),
-           tp > tensorParallel {
+        let widths = (1...gpusPerNode).filter { gpusPerNode % $0 == 0 && $0 > tensorParallel && $0 * parallelism.pipeline <= gpusPerNode }
+        if let tp = widths.first(where: { fits(precision, tensor: $0) }) {
             options.append("parallelism.tensor: \(tp)")
         }
         let narrower = WeightFormat.allCases.filter { $0.bitsPerWeight < precision.weights.bitsPerWeight }
-        if let format = narrower.first {
+            .sorted { $0.bitsPerWeight > $1.bitsPerWeight }
+        if let format = narrower.first(where: { format in
+            var candidate = precision
+            candidate.weights = format
+            return fits(candidate, tensor: tensorParallel)
+        }) {
             options.append("precision.weights: \(format.rawValue)")
         }
         options.append("a GPU with more HBM")

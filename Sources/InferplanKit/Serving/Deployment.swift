@@ -11,6 +11,8 @@ public struct Deployment: Sendable {
         public var nodes: Int
         public var memory: MemoryBudget
         public var stepModel: StepTimeModel
+        /// The network between this group's nodes (its `scale_out`, else the cluster's default).
+        public var scaleOut: ScaleOutNetwork
         /// Replicas per node (0 when a replica spans several nodes).
         public var replicasPerNode: Int
         public var gpus: Int { gpusPerNode * nodes }
@@ -55,6 +57,7 @@ public struct Deployment: Sendable {
                          stepModel: StepTimeModel(model: model, gpu: gpu, precision: precision, tensorParallel: tensorParallel,
                                                   gpusPerNode: group.gpusPerNode, scaleOut: group.scaleOut ?? scaleOut,
                                                   parallelism: parallelism, speculation: serving.speculation),
+                         scaleOut: group.scaleOut ?? scaleOut,
                          replicasPerNode: group.gpusPerNode / perReplica, replicas: group.gpus / perReplica)
         }
     }
@@ -66,7 +69,16 @@ public struct Deployment: Sendable {
                   parallelism: Parallelism(tensor: tensorParallel), serving: serving, scaleOut: scaleOut)
     }
 
-    public var kvTransfer: KVTransfer { KVTransfer(memory: memory, scaleUp: gpu.scaleUp, scaleOut: scaleOut) }
+    /// The hand-off of a prompt's KV from a replica of group `source` to one of group `target`:
+    /// each GPU sends its own shard (`source`'s memory layout) over its scale-up link within a node,
+    /// and across nodes over the slower of the two groups' networks.
+    public func kvTransfer(from source: Int, to target: Int) -> KVTransfer {
+        let a = groups[source].scaleOut, b = groups[target].scaleOut
+        let network = ScaleOutNetwork(name: a.bytesPerSecondPerGPU <= b.bytesPerSecondPerGPU ? a.name : b.name,
+                                      bytesPerSecondPerGPU: min(a.bytesPerSecondPerGPU, b.bytesPerSecondPerGPU),
+                                      latency: max(a.latency, b.latency))
+        return KVTransfer(memory: groups[source].memory, scaleUp: groups[source].gpu.scaleUp, scaleOut: network)
+    }
 
     func makeScheduler(role: Replica.Role) -> any BatchScheduler {
         let s = serving
