@@ -66,10 +66,10 @@ import Testing
         let w = Self.values(shape.rows * shape.k, seed: 3, range: 5)
         let x = Self.values(shape.batch * shape.k, seed: 4, range: 1)
         var packed = [UInt8](repeating: 0, count: w.count / 2), scales = [UInt8](repeating: 0, count: w.count / 32)
-        _ = ip_mxfp4_quantize(w, w.count, &packed, &scales)
+        #expect(ip_mxfp4_quantize(w, w.count, &packed, &scales) == IP_FP4_OK)
         let results = Self.paths.map { path -> [Float] in
             var y = [Float](repeating: 0, count: shape.batch * shape.rows)
-            _ = ip_mxfp4_gemm(x, shape.batch, packed, scales, shape.rows, shape.k, &y, 2, path)
+            #expect(ip_mxfp4_gemm(x, shape.batch, packed, scales, shape.rows, shape.k, &y, 2, path) == IP_FP4_OK, "path \(path)")
             return y
         }
         // The same integer dot products; only the float summation order differs.
