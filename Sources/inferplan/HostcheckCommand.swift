@@ -71,7 +71,7 @@ struct HostcheckCommand: ParsableCommand {
         options.seed = seed
         options.threads = threads
         let check = try HostCheck.run(profile: profile, options: options) { message in
-            FileHandle.standardError.write(Data("\(message)\n".utf8))
+            Console.err("\(message)\n")
         }
         try output.write(output.format == .json ? check.json() : check.text())
     }

@@ -22,14 +22,17 @@ struct Inferplan: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as InputError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Console.err("error: \(error)\n")
             Foundation.exit(2)
+        } catch let error as Console.WriteError {
+            Console.err("error: \(error)\n")
+            Foundation.exit(1)
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success || code.rawValue == 0 { exit(withError: error) }
-            FileHandle.standardError.write(Data("\(fullMessage(for: error))\n".utf8))
+            Console.err("\(fullMessage(for: error))\n")
             Foundation.exit(code == .failure ? 1 : 2)
         }
     }

@@ -20,7 +20,7 @@ struct OutputOptions: ParsableArguments {
 
     func write(_ text: String) throws {
         guard let output else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try Console.out(text)
             return
         }
         if FileManager.default.fileExists(atPath: output) && !force {

@@ -28,14 +28,14 @@ final class ProgressDisplay: @unchecked Sendable {
             let width = 30
             let filled = total > 0 ? width * done / total : width
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(done)/\(total) \(etaText)   ".utf8))
-            if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+            Console.err("\r\(label) [\(bar)] \(done)/\(total) \(etaText)   ")
+            if done == total { Console.err("\n") }
         } else {
             let step = max(1, total / 10)
             guard done == total || done / step != lastReported / step || Date().timeIntervalSince(lastLine) > 10 else { return }
             lastReported = done
             lastLine = Date()
-            FileHandle.standardError.write(Data("\(label): \(done)/\(total) \(unit), \(etaText)\n".utf8))
+            Console.err("\(label): \(done)/\(total) \(unit), \(etaText)\n")
         }
     }
 }

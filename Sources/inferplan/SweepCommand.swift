@@ -47,12 +47,12 @@ struct SweepCommand: ParsableCommand {
         let folder = output ?? "out/\(definition.name)"
         let results = try SweepResults(directory: folder, sweep: definition, shard: slice)
         let display = ProgressDisplay(label: "sweep \(definition.name)")
-        FileHandle.standardError.write(Data("sweep \(definition.name): \(definition.count) points (\(definition.mode.rawValue) over \(definition.axes.map(\.keyPath).joined(separator: ", "))), \(slice.count > 1 ? "shard \(slice.index)/\(slice.count), " : "")\(jobs) jobs, results in \(folder)\n".utf8))
+        Console.err("sweep \(definition.name): \(definition.count) points (\(definition.mode.rawValue) over \(definition.axes.map(\.keyPath).joined(separator: ", "))), \(slice.count > 1 ? "shard \(slice.index)/\(slice.count), " : "")\(jobs) jobs, results in \(folder)\n")
         let runner = SweepRunner(sweep: definition, results: results, shard: slice, jobs: jobs) { done, total in
             display.update(done: done, total: total)
         }
         guard try runner.run() else {
-            FileHandle.standardError.write(Data("\ninterrupted: \(results.rows.count) of \(runner.points.count) points are saved in \(folder); run the same command to resume\n".utf8))
+            Console.err("\ninterrupted: \(results.rows.count) of \(runner.points.count) points are saved in \(folder); run the same command to resume\n")
             throw ExitCode(130)
         }
         let invalid = results.rows.values.filter { $0.error != nil }.count

@@ -102,4 +102,21 @@ import Testing
         #expect(moe.status == 2 && moe.stderr.contains("mixture of experts"))
         #expect(moe.stdout.isEmpty)
     }
+
+    /// A report that cannot be written is exit status 1 with the reason in words, never a trap.
+    @Test func aFullDeviceIsAnErrorNotACrash() throws {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["run", "Scenarios/default.yaml", "--set", "workload.samples=50"]
+        process.currentDirectoryURL = Fixtures.packageRoot
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"), "needs /dev/full")
+        let err = Pipe()
+        process.standardOutput = full
+        process.standardError = err
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(stderr == "error: cannot write the report: No space left on device\n")
+    }
 }
