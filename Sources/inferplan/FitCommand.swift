@@ -9,7 +9,8 @@ struct FitCommand: ParsableCommand {
         discussion: """
         Per software stack: the compute efficiency of each format and the achieved bandwidth (where the \
         stack's rows span enough bandwidths to tell them apart), by GSL least squares on \
-        log(predicted / published). Prints every parameter with its standard error and source, and the \
+        log(predicted / published), on the CSV given or, without one, the copy of \
+        ../shared/validation/mlperf-train.csv shipped with inferplan. Prints every parameter with its standard error and source, and the \
         in-sample errors of every row predicted with them. It changes no file: copy values into \
         Sources/InferplanKit/Catalog/efficiency/<profile>.yaml knowingly.
 
@@ -17,13 +18,13 @@ struct FitCommand: ParsableCommand {
         left out: the out-of-group errors are the honest measure of accuracy.
 
         Examples:
-          inferplan fit ../shared/validation/mlperf-train.csv
-          inferplan fit ../shared/validation/mlperf-train.csv --cross-validate accelerator --cross-validate model --format json
+          inferplan fit
+          inferplan fit --cross-validate accelerator --cross-validate model --cross-validate round --format json
         """
     )
 
-    @Argument(help: "A CSV of published results (the columns of mlperf-train.csv).")
-    var csv: String
+    @Argument(help: "A CSV of published results (default: the training file shipped with inferplan, a copy of ../shared/validation/mlperf-train.csv).")
+    var csv: String?
 
     @Option(name: .long, help: "Leave-one-group-out cross-validation by accelerator, model or round (repeatable).")
     var crossValidate: [EfficiencyFit.Grouping] = []
@@ -35,7 +36,7 @@ struct FitCommand: ParsableCommand {
 
     func run() throws {
         if output.format == .html { throw ValidationError("--format html is not available for fit yet; use text or json") }
-        let table = try CSVTable(path: csv)
+        let table = try CSVTable(path: csv ?? Catalog.publishedResultsPath)
         let fit = EfficiencyFit(validator: Validator(), jobs: max(1, jobs ?? availableCores))
         let display = ProgressDisplay(label: "fit", unit: "simulations")
         let progress: @Sendable (String, Int, Int) -> Void = { _, done, total in display.update(done: done, total: total) }

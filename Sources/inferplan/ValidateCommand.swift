@@ -6,16 +6,19 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Predict published results from their descriptions and print the signed error of each.",
         discussion: """
-        The CSV has the columns of ../shared/validation/mlperf-train.csv. An empty tensor_parallel means:
-        choose the deployment a submitter would, the highest-throughput one that fits (marked *).
+        The CSV has the columns of mlperf-train.csv; without one, the copy of \
+        ../shared/validation/mlperf-train.csv shipped with inferplan is used (333 MLPerf results of rounds \
+        v4.0-v5.1). An empty tensor_parallel means: choose the deployment a submitter would, the one with \
+        the highest steady-state Offline rate that fits (marked *).
 
-        Example:
-          inferplan validate ../shared/validation/mlperf-train.csv
+        Examples:
+          inferplan validate
+          inferplan validate my-results.csv --jobs 2 --format json --output validation.json
         """
     )
 
-    @Argument(help: "A CSV of published results.")
-    var csv: String
+    @Argument(help: "A CSV of published results (default: the training file shipped with inferplan, a copy of ../shared/validation/mlperf-train.csv).")
+    var csv: String?
 
     @Option(name: .customLong("efficiency"), help: "An efficiency to use instead of the catalog's: profile=value (compute, every format), profile:fp8=value, or profile:bandwidth=value (repeatable; for what-ifs).")
     var computeEfficiency: [String] = []
@@ -33,7 +36,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         if output.format == .html { throw ValidationError("--format html is for `inferplan run`; use text or json here") }
-        let table = try CSVTable(path: csv)
+        let table = try CSVTable(path: csv ?? Catalog.publishedResultsPath)
         var validator = Validator()
         validator.overlapExponentOverride = overlapExponent
         validator.gemmHalfEfficiencyTokensOverride = gemmHalfEfficiencyTokens

@@ -25,6 +25,12 @@ public struct Catalog: Sendable {
         self.root = root
     }
 
+    /// The published MLPerf results `validate` and `fit` read by default: a copy of
+    /// ../shared/validation/mlperf-train.csv shipped in the catalog (`Catalog/published/`).
+    public static var publishedResultsPath: String {
+        Bundle.module.resourceURL!.appendingPathComponent("Catalog/published/mlperf-train.csv").path
+    }
+
     /// The catalog bundled as a resource of this library.
     public static var bundled: Catalog {
         Catalog(root: Bundle.module.resourceURL!.appendingPathComponent("Catalog"))
