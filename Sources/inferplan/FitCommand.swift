@@ -32,12 +32,17 @@ struct FitCommand: ParsableCommand {
     @Option(name: .long, help: "Simulations run at once (default: all cores).")
     var jobs: Int?
 
+    @Option(name: .long, help: "Fit with this GEMM half-efficiency token count for every profile instead of each profile's (to scan it).")
+    var gemmHalfEfficiencyTokens: Double?
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         if output.format == .html { throw ValidationError("--format html is not available for fit yet; use text or json") }
         let table = try CSVTable(path: csv ?? Catalog.publishedResultsPath)
-        let fit = EfficiencyFit(validator: Validator(), jobs: max(1, jobs ?? availableCores))
+        var validator = Validator()
+        validator.gemmHalfEfficiencyTokensOverride = gemmHalfEfficiencyTokens
+        let fit = EfficiencyFit(validator: validator, jobs: max(1, jobs ?? availableCores))
         let display = ProgressDisplay(label: "fit", unit: "simulations")
         let progress: @Sendable (String, Int, Int) -> Void = { _, done, total in display.update(done: done, total: total) }
         let (report, crossValidations) = try fit.run(table, crossValidate: crossValidate, progress: progress)
