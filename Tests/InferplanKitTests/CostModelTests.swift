@@ -221,6 +221,7 @@ import Testing
         var verify = work
         verify.prefillTokens = 64 * 3
         verify.prefillAttendedPositions = 3 * 64 * 500
+        verify.sampledTokens = 64 * 4   // every verified position's logits
         let e = 1 + 0.8 + 0.64 + 0.512
         let expected = (plain.time(for: verify) + 0.05 * plain.time(for: work)) / e
         #expect(abs(speculative.time(for: work) - expected) < 1e-15)

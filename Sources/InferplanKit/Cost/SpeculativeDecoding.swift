@@ -38,12 +38,14 @@ public struct SpeculativeDecoding: Sendable, Equatable {
     }
 
     /// The verification pass of `work`: every decode runs 1 + d tokens through the model, each
-    /// attending to the sequence's cache (plus the drafts before it, negligible next to the cache).
+    /// attending to the sequence's cache (plus the drafts before it, negligible next to the cache),
+    /// and each needs its logits to be checked against the draft, so all 1 + d go through the LM head.
     func verifyWork(_ work: StepWork) -> StepWork {
         var verify = work
         let extra = work.decodeSequences * draftTokens
         verify.prefillTokens += extra
         verify.prefillAttendedPositions += Double(draftTokens) * work.decodeContextTokens
+        verify.sampledTokens += extra
         return verify
     }
 }
