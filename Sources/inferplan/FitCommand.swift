@@ -37,6 +37,10 @@ struct FitCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        try ModelOptionChecks.gemmHalfEfficiencyTokens(gemmHalfEfficiencyTokens)
+    }
+
     func run() throws {
         if output.format == .html { throw ValidationError("--format html is not available for fit yet; use text or json") }
         let table = try CSVTable(path: csv ?? Catalog.publishedResultsPath)

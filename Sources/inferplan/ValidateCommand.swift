@@ -34,6 +34,11 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        try ModelOptionChecks.overlapExponent(overlapExponent)
+        try ModelOptionChecks.gemmHalfEfficiencyTokens(gemmHalfEfficiencyTokens)
+    }
+
     func run() throws {
         if output.format == .html { throw ValidationError("--format html is for `inferplan run`; use text or json here") }
         let table = try CSVTable(path: csv ?? Catalog.publishedResultsPath)

@@ -119,4 +119,16 @@ import Testing
         #expect(process.terminationStatus == 1)
         #expect(stderr == "error: cannot write the report: No space left on device\n")
     }
+
+    /// Model options that would give a non-finite step or a silently different prediction are
+    /// refused up front with exit status 2 (they used to trap, or print another number with exit 0).
+    @Test(arguments: [["validate", "--overlap-exponent", "0"], ["validate", "--overlap-exponent", "nan"],
+                      ["validate", "--gemm-half-efficiency-tokens", "nan"], ["validate", "--gemm-half-efficiency-tokens", "1e308"],
+                      ["fit", "--gemm-half-efficiency-tokens=-1"]])
+    func badModelOptionsAreRefused(arguments: [String]) throws {
+        let outcome = try run(arguments)
+        #expect(outcome.status == 2, "\(arguments): \(outcome.stderr)")
+        #expect(outcome.stderr.contains("must be"), "\(arguments): \(outcome.stderr)")
+        #expect(outcome.stdout.isEmpty)
+    }
 }
