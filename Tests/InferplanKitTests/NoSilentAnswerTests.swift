@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import InferplanKit
 
@@ -38,5 +39,47 @@ import Testing
         let (meets, metrics) = search.probe(1e-6)
         #expect(metrics.issuedSamples == 0)
         #expect(!meets)
+    }
+}
+
+/// Trace rows are checked like distributions: against the model's context (naming the row) and
+/// against the KV cache (the longest row must fit), so no request can be left outstanding.
+@Suite struct TraceLimitTests {
+    func scenario(model: String, gpu: String, rows: [String]) throws -> Scenario {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("inferplan-trace-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try (["arrival_s,input_tokens,output_tokens"] + rows).joined(separator: "\n").write(toFile: folder + "/t.csv", atomically: true, encoding: .utf8)
+        let yaml = """
+        model: \(model)
+        hardware: {gpu: \(gpu), gpus_per_node: 1, nodes: 1}
+        precision: {weights: fp8, kv_cache: fp8}
+        serving: {scheduler: chunked-prefill}
+        workload: {scenario: server, trace: t.csv}
+        """
+        try yaml.write(toFile: folder + "/s.yaml", atomically: true, encoding: .utf8)
+        return try Scenario.load(path: folder + "/s.yaml", overrides: [])
+    }
+
+    @Test func aRowBeyondTheContextNamesItsLine() throws {
+        // The fuzzing finding: an output count of 2^63 - 1 trapped on overflow in the engine.
+        do {
+            _ = try scenario(model: "llama3.1-8b", gpu: "h200-sxm", rows: ["1.0,100,10", "48.6,2048,9223372036854775807"])
+            Issue.record("expected an input error")
+        } catch let error as InputError {
+            #expect(error.location.hasSuffix("t.csv:3"))
+            #expect(error.problem.contains("exceed the model's context of 131072 tokens"))
+        }
+    }
+
+    @Test func aRowBeyondTheKVCacheIsRefused() throws {
+        // Llama 3.1 70B FP8 on one H100: 70.5 GB of weights + 6 GB reserve leave about 19,000 KV
+        // tokens, fewer than a 100,100-token row needs.
+        let scenario = try scenario(model: "llama3.1-70b", gpu: "h100-sxm", rows: ["1.0,100,10", "2.0,100000,100"])
+        do {
+            _ = try scenario.deployment()
+            Issue.record("expected an input error")
+        } catch let error as InputError {
+            #expect(error.problem.contains("fewer than one request of up to 100100 tokens needs"))
+        }
     }
 }

@@ -11,7 +11,9 @@ extension Scenario {
             throw error("parallelism.tensor", "tensor parallelism \(tensorParallel) spans more GPUs than one \(group.gpu.scaleUp.name) domain (\(group.gpu.scaleUp.domainGPUs)) without spanning whole nodes",
                         valid: "at most \(group.gpu.scaleUp.domainGPUs), or a multiple of gpus_per_node (\(group.gpusPerNode)) to run across nodes over the scale-out network")
         }
-        let longest = workload.input.upperBound + workload.output.upperBound
+        // The longest request: a trace's longest row, else the distributions' upper bounds.
+        let longest = workload.trace.map { rows in rows.map { $0.inputTokens + $0.outputTokens }.max() ?? 0 }
+            ?? workload.input.upperBound + workload.output.upperBound
         if longest > model.maxContext {
             throw error("workload", "requests of up to \(workload.input.upperBound) input + \(workload.output.upperBound) output tokens exceed \(model.id)'s context of \(model.maxContext) tokens",
                         valid: "input_tokens.max + output_tokens.max <= \(model.maxContext)")

@@ -61,7 +61,7 @@ extension Scenario {
         parallelism = try Self.parallelism(root.optional("parallelism"), groups: nodeGroups, model: model, note: note)
 
         serving = try Self.serving(root.optional("serving"), note: note)
-        workload = try Self.workload(workloadMap, benchmark: benchmark, baseDirectory: baseDirectory, note: note)
+        workload = try Self.workload(workloadMap, benchmark: benchmark, baseDirectory: baseDirectory, maxContext: model.maxContext, note: note)
         self.locations = locations
     }
 
@@ -226,7 +226,7 @@ extension Scenario {
         return config
     }
 
-    private static func workload(_ map: YAMLMapping, benchmark: BenchmarkPreset?, baseDirectory: String,
+    private static func workload(_ map: YAMLMapping, benchmark: BenchmarkPreset?, baseDirectory: String, maxContext: Int,
                                  note: (YAMLValue) -> YAMLValue) throws -> Workload {
         let kind = try map.optional("scenario").map { try note($0).choice(ScenarioKind.self) } ?? .offline
         func lengths(_ key: String, _ preset: LengthDistribution?) throws -> LengthDistribution {
@@ -278,7 +278,7 @@ extension Scenario {
                 let scale = try map.optional("trace_time_scale").map { try note($0).double(in: 1e-6...1e6) } ?? 1
                 let name = try note(value).string()
                 let path = name.hasPrefix("/") ? name : (baseDirectory as NSString).appendingPathComponent(name)
-                trace = try TraceFile.load(path: path, displayName: name, timeScale: scale)
+                trace = try TraceFile.load(path: path, displayName: name, timeScale: scale, maxContext: maxContext)
                 qps = Double(trace!.count) / max(trace!.last!.arrival, 1e-9)
             } else {
                 let value = note(try map.required("qps", hint: "the Poisson arrival rate in queries per second, e.g. 20, or max"))

@@ -9,7 +9,9 @@ import Foundation
 public enum TraceFile {
     public enum Layout: String, Sendable { case azure, plain }
 
-    public static func load(path: String, displayName: String, timeScale: Double) throws -> [Request] {
+    /// `maxContext`: the model's context; a row whose input plus output exceeds it is an error
+    /// naming its line (so token counts stay far from integer overflow downstream).
+    public static func load(path: String, displayName: String, timeScale: Double, maxContext: Int = .max) throws -> [Request] {
         let table = try CSVTable(path: path)
         let layout: Layout
         let columns: (arrival: String, input: String, output: String)
@@ -55,8 +57,13 @@ public enum TraceFile {
             previous = time
             let start = first ?? time
             first = start
-            requests.append(Request(arrival: (time - start) * timeScale, inputTokens: try tokens(columns.input),
-                                    outputTokens: try tokens(columns.output)))
+            let input = try tokens(columns.input), output = try tokens(columns.output)
+            guard input <= maxContext, output <= maxContext - input else {
+                throw InputError(location: location, keyPath: "\(columns.input) + \(columns.output)",
+                                 problem: "\(input) input + \(output) output tokens exceed the model's context of \(maxContext) tokens",
+                                 valid: "\(columns.input) + \(columns.output) <= \(maxContext)")
+            }
+            requests.append(Request(arrival: (time - start) * timeScale, inputTokens: input, outputTokens: output))
         }
         guard !requests.isEmpty else {
             throw InputError(location: displayName, keyPath: "", problem: "the trace has no rows", valid: "at least one request")
