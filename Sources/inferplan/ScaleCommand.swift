@@ -44,6 +44,9 @@ struct ScaleCommand: ParsableCommand {
                 throw ValidationError("--nodes takes counts like 1...12, 1,2,4,8 or 1...4,8,12 (each from 1 to 10000); '\(part)' is not one")
             }
         }
+        guard !counts.isEmpty else {
+            throw ValidationError("--nodes names no node count; give counts like 1...12, 1,2,4,8 or 1...4,8,12")
+        }
         return counts
     }
 }

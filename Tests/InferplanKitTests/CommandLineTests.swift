@@ -131,4 +131,12 @@ import Testing
         #expect(outcome.stderr.contains("must be"), "\(arguments): \(outcome.stderr)")
         #expect(outcome.stdout.isEmpty)
     }
+
+    /// An empty node list is an error, not an empty table with exit 0 (issue 20).
+    @Test func scaleWithoutNodeCountsIsRefused() throws {
+        let outcome = try run(["scale", "Scenarios/default.yaml", "--nodes", ""])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("--nodes names no node count"))
+        #expect(outcome.stdout.isEmpty)
+    }
 }
