@@ -92,8 +92,14 @@ struct MergeCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The merged results folder (must not hold results yet).")
     var output: String
 
+    @Flag(name: .long, help: "Merge even when the shards do not cover every point of the sweep.")
+    var allowIncomplete = false
+
+    @Flag(name: .long, help: "Replace results files already in --output.")
+    var force = false
+
     func run() throws {
-        let count = try SweepMerge.merge(directories: folders, into: output)
+        let count = try SweepMerge.merge(directories: folders, into: output, allowIncomplete: allowIncomplete, force: force)
         print("\(count) points in \((output as NSString).appendingPathComponent("results.csv"))")
     }
 }

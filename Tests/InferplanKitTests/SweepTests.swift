@@ -115,11 +115,41 @@ import Testing
             #expect(Set(results.rows.keys) == Set((0..<6).filter { $0 % 4 == index - 1 }))
             folders.append(folder)
         }
+        // Shards 1 and 2 of 4 leave points 2, 3 missing (of 0-5): refused, and nothing is written.
+        let partial = outputFolder()
+        do {
+            _ = try SweepMerge.merge(directories: Array(folders.prefix(2)), into: partial)
+            Issue.record("expected an incomplete merge to be refused")
+        } catch let error as InputError {
+            #expect(error.problem.contains("cover 4 of the sweep's 6 points; missing: 2, 3"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: partial + "/results.csv"))
+        #expect(try SweepMerge.merge(directories: Array(folders.prefix(2)), into: partial, allowIncomplete: true) == 4)
+
         let merged = outputFolder()
         #expect(try SweepMerge.merge(directories: folders, into: merged) == 6)
         for file in ["results.jsonl", "results.csv"] {
             #expect(try String(contentsOfFile: merged + "/" + file, encoding: .utf8)
                     == String(contentsOfFile: whole.directory + "/" + file, encoding: .utf8))
+        }
+        // A results.csv the user left there (no manifest) is not overwritten without --force.
+        let userFolder = outputFolder()
+        try FileManager.default.createDirectory(atPath: userFolder, withIntermediateDirectories: true)
+        try "mine\n".write(toFile: userFolder + "/results.csv", atomically: true, encoding: .utf8)
+        #expect(throws: InputError.self) { try SweepMerge.merge(directories: folders, into: userFolder) }
+        #expect(try String(contentsOfFile: userFolder + "/results.csv", encoding: .utf8) == "mine\n")
+        #expect(try SweepMerge.merge(directories: folders, into: userFolder, force: true) == 6)
+
+        // A journal line claiming point -1 is named, not counted as a seventh point.
+        let journal = try SweepResults(directory: folders[0], sweep: sweep, shard: Shard(index: 1, count: 4)).jsonlPath
+        let first = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")[0]
+        try (String(first.replacingOccurrences(of: "\"point\":0,", with: "\"point\":-1,")) + "\n")
+            .write(toFile: journal, atomically: true, encoding: .utf8)
+        do {
+            _ = try SweepMerge.merge(directories: folders, into: outputFolder())
+            Issue.record("expected point -1 to be refused")
+        } catch let error as InputError {
+            #expect(error.location == journal + ":1" && error.problem.contains("point -1 is not one of the sweep's 6 points"))
         }
         #expect(throws: InputError.self) { try Shard(parsing: "5/4") }
     }

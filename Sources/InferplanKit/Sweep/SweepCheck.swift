@@ -65,7 +65,11 @@ public struct SweepCheck: Sendable {
 
 /// Joins the shard outputs of one sweep into a single results folder.
 public enum SweepMerge {
-    public static func merge(directories: [String], into output: String) throws -> Int {
+    /// Merges the shards' results into `output`. Refuses - an `InputError`, nothing written - when
+    /// the shards do not cover the sweep's points exactly (a point outside the sweep, or points
+    /// missing, unless `allowIncomplete`), or when `output` already holds results files (with or
+    /// without a manifest), unless `force`.
+    public static func merge(directories: [String], into output: String, allowIncomplete: Bool = false, force: Bool = false) throws -> Int {
         var rows: [Int: SweepRow] = [:]
         var identity: (name: String, fingerprint: String, points: Int, axes: [String])?
         var shards = Set<String>()
@@ -96,15 +100,29 @@ public enum SweepMerge {
                     guard let row = SweepRow.parse(jsonLine: line, axes: axes) else {
                         throw InputError(location: "\(journal):\(number + 1)", keyPath: "", problem: "not a result line")
                     }
+                    guard (0..<points).contains(row.point) else {
+                        throw InputError(location: "\(journal):\(number + 1)", keyPath: "point",
+                                         problem: "point \(row.point) is not one of the sweep's \(points) points",
+                                         valid: "0 to \(points - 1)")
+                    }
                     rows[row.point] = row
                 }
             }
         }
         guard let identity else { throw InputError(location: "merge", keyPath: "", problem: "nothing to merge") }
+        let missing = (0..<identity.points).filter { rows[$0] == nil }
+        if !missing.isEmpty && !allowIncomplete {
+            let examples = missing.prefix(8).map(String.init).joined(separator: ", ") + (missing.count > 8 ? ", ..." : "")
+            throw InputError(location: "merge", keyPath: "", problem: "the shards cover \(rows.count) of the sweep's \(identity.points) points; missing: \(examples) (shards read: \(shards.sorted().joined(separator: ", ")))",
+                             valid: "every shard's folder, each shard finished (rerun a shard's sweep command to resume it), or --allow-incomplete")
+        }
         let target = (output as NSString).appendingPathComponent("results.manifest.json")
-        if manager.fileExists(atPath: target) {
-            throw InputError(location: "--output \(output)", keyPath: "", problem: "the folder already holds sweep results",
-                             valid: "an empty or new folder (nothing there is overwritten)")
+        let existing = ["results.manifest.json", "results.jsonl", "results.csv"].filter {
+            manager.fileExists(atPath: (output as NSString).appendingPathComponent($0))
+        }
+        if !existing.isEmpty && !force {
+            throw InputError(location: "--output \(output)", keyPath: "", problem: "the folder already holds \(existing.joined(separator: ", ")), which merging would overwrite",
+                             valid: "an empty or new folder, or --force to replace them")
         }
         try? manager.createDirectory(atPath: output, withIntermediateDirectories: true)
         let sorted = rows.values.sorted { $0.point < $1.point }
