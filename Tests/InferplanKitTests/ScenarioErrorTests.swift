@@ -1,3 +1,4 @@
+import Yams
 import Testing
 @testable import InferplanKit
 
@@ -132,5 +133,20 @@ import Testing
                 ])
             }
         }
+    }
+
+    /// A `--set` that creates a misspelt nested key is named in the error, not the file (issue 20:
+    /// 208 of 996 fuzzed `--set` cases blamed the scenario file).
+    @Test func aSetThatCreatesAKeyIsBlamedForIt() throws {
+        do {
+            _ = try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [Override(parsing: "serving.variabilty.step_jitter=0.1")])
+            Issue.record("expected an input error")
+        } catch let error as InputError {
+            #expect(error.location == "--set serving.variabilty.step_jitter=0.1")
+            #expect(error.keyPath == "serving.variabilty" && error.problem.contains("did you mean 'variability'"))
+        }
+        // A key the file already has stays the file's: an error about `serving` itself is not the --set's.
+        let root = try Yams.compose(yaml: "serving: {router: round-robin}")!
+        #expect(YAMLValue.exists(["serving"], in: root) && !YAMLValue.exists(["serving", "variabilty"], in: root))
     }
 }

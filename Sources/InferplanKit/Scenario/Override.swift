@@ -62,9 +62,21 @@ extension YAMLValue {
         var root = node
         var source = self.source
         for override in overrides {
+            // Keys the override creates (a misspelt `serving.variabilty.step_jitter` creates
+            // `serving.variabilty`) are the `--set`'s too: errors about them name it, not the file.
+            for length in 1..<override.keyPath.count where !Self.exists(override.keyPath.prefix(length), in: root) {
+                source.overrides[override.keyPath.prefix(length).joined(separator: ".")] = override.original
+            }
             root = try override.apply(to: root)
             source.overrides[override.keyPath.joined(separator: ".")] = override.original
         }
         return YAMLValue(node: root, source: source, path: path)
+    }
+
+    /// Whether the mappings of `node` hold `path`.
+    static func exists(_ path: ArraySlice<String>, in node: Node) -> Bool {
+        guard let key = path.first else { return true }
+        guard case .mapping(let mapping) = node, let child = mapping.first(where: { $0.key.string == key })?.value else { return false }
+        return exists(path.dropFirst(), in: child)
     }
 }
