@@ -18,6 +18,25 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Replace --output if it exists.")
     var force = false
 
+    /// Checked while the arguments are parsed, before any work: an existing `--output` without
+    /// `--force`, or a folder that cannot take the file, fails now rather than after minutes of
+    /// simulation.
+    func validate() throws {
+        guard let output else { return }
+        if FileManager.default.fileExists(atPath: output) && !force {
+            throw ValidationError("--output \(output): the file exists and would be overwritten; give another path, or add --force to replace it")
+        }
+        let folder = (output as NSString).deletingLastPathComponent
+        let directory = folder.isEmpty ? "." : folder
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("--output \(output): the folder '\(directory)' does not exist; create it first or give another path")
+        }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            throw ValidationError("--output \(output): the folder '\(directory)' is not writable (permission denied); give another path")
+        }
+    }
+
     func write(_ text: String) throws {
         guard let output else {
             try Console.out(text)

@@ -139,4 +139,14 @@ import Testing
         #expect(outcome.stderr.contains("--nodes names no node count"))
         #expect(outcome.stdout.isEmpty)
     }
+
+    /// An output that cannot be written is refused while the arguments are parsed, before any work
+    /// (issue 20: `plan --output EXISTING` used to compute for 85 s first).
+    @Test func outputIsCheckedBeforeTheWork() throws {
+        let existing = try temporaryFile("precious")
+        let refused = try run(["plan", "Scenarios/plans/llama2-70b-server.yaml", "--target-tokens-per-s", "200000", "--output", existing])
+        #expect(refused.status == 2 && refused.stderr.contains("would be overwritten"))
+        let missingFolder = try run(["run", "Scenarios/default.yaml", "--output", "/nonexistent-\(UUID().uuidString)/r.json"])
+        #expect(missingFolder.status == 2 && missingFolder.stderr.contains("does not exist"))
+    }
 }
