@@ -54,6 +54,16 @@ import Testing
         #expect(html.components(separatedBy: "<svg").count - 1 == 3)
         #expect(html.contains("Scaling efficiency vs nodes") && html.contains("Throughput per GPU vs speed per user"))
         #expect(html.contains("<td class=\"text\">b200</td>"))
+
+        // A journal with a line of garbage is refused naming the line, never a page of fewer points.
+        let journal = dir + "/out/results.jsonl"
+        try (String(contentsOfFile: journal, encoding: .utf8) + "garbage\n").write(toFile: journal, atomically: true, encoding: .utf8)
+        do {
+            _ = try SweepHTMLReport(results: dir + "/out")
+            Issue.record("expected the garbage line to be named")
+        } catch let error as InputError {
+            #expect(error.location == journal + ":5" && error.problem.contains("not a result line"))
+        }
     }
 
     @Test func niceAxisRanges() {

@@ -22,7 +22,20 @@ public struct SweepHTMLReport {
         }
         let journal = (folder as NSString).appendingPathComponent("results.jsonl")
         let text = String(decoding: FileManager.default.contents(atPath: journal) ?? Data(), as: UTF8.self)
-        rows = text.split(separator: "\n").compactMap { SweepRow.parse(jsonLine: $0, axes: axes) }.sorted { $0.point < $1.point }
+        // Every line must be a result: a line that is not is named, never dropped silently. (A sweep
+        // interrupted mid-write leaves a half line; the sweep command drops it when it resumes.)
+        var parsed: [SweepRow] = []
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            guard let row = SweepRow.parse(jsonLine: line, axes: axes) else {
+                throw InputError(location: "\(journal):\(number + 1)", keyPath: "", problem: "not a result line of this sweep",
+                                 valid: "the results.jsonl that `inferplan sweep` wrote (run the sweep command again to repair an interrupted one)")
+            }
+            parsed.append(row)
+        }
+        guard !parsed.isEmpty else {
+            throw InputError(location: journal, keyPath: "", problem: "the sweep has no results yet", valid: "run the sweep first")
+        }
+        rows = parsed.sorted { $0.point < $1.point }
         self.axes = axes
         title = "inferplan sweep " + ((manifest["sweep"] as? String) ?? "")
     }
