@@ -46,8 +46,23 @@ struct OutputOptions: ParsableArguments {
             throw InputError(location: "--output \(output)", keyPath: "", problem: "the file exists and would be overwritten",
                              valid: "another path, or add --force to replace it")
         }
+        // Through a symbolic link to the file it names (the link stays); a FIFO, device or folder is
+        // refused rather than replaced by a regular file. Regular files are replaced atomically.
+        let target = URL(fileURLWithPath: output).resolvingSymlinksInPath()
+        if let type = try? FileManager.default.attributesOfItem(atPath: target.path)[.type] as? FileAttributeType,
+           type != .typeRegular {
+            let kind: String
+            switch type {
+            case .typeDirectory: kind = "a folder"
+            case .typeCharacterSpecial, .typeBlockSpecial: kind = "a device"
+            case .typeSocket: kind = "a socket"
+            default: kind = "a FIFO or other special file"
+            }
+            throw InputError(location: "--output \(output)", keyPath: "", problem: "\(kind), not a regular file, so it is not replaced",
+                             valid: "a path to a regular file, or a new one")
+        }
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            try Data(text.utf8).write(to: target, options: .atomic)
         } catch {
             throw InputError(location: "--output \(output)", keyPath: "", problem: "cannot write the file: \(error.localizedDescription)")
         }

@@ -149,4 +149,22 @@ import Testing
         let missingFolder = try run(["run", "Scenarios/default.yaml", "--output", "/nonexistent-\(UUID().uuidString)/r.json"])
         #expect(missingFolder.status == 2 && missingFolder.stderr.contains("does not exist"))
     }
+
+    /// `--force` writes through a symbolic link to its target (the link stays a link) and refuses a
+    /// FIFO or device instead of replacing it with a regular file (issue 20).
+    @Test func forceWritesThroughLinksAndRefusesSpecialFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("inferplan-out-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "old".write(toFile: folder + "/real.txt", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: folder + "/link", withDestinationPath: folder + "/real.txt")
+        let linked = try run(["run", "Scenarios/default.yaml", "--set", "workload.samples=50", "--output", folder + "/link", "--force"])
+        #expect(linked.status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder + "/link") == folder + "/real.txt")
+        #expect(try String(contentsOfFile: folder + "/real.txt", encoding: .utf8).contains("throughput"))
+        #expect(mkfifo(folder + "/fifo", 0o644) == 0)
+        let fifo = try run(["run", "Scenarios/default.yaml", "--set", "workload.samples=50", "--output", folder + "/fifo", "--force"])
+        #expect(fifo.status == 2 && fifo.stderr.contains("a FIFO or other special file, not a regular file"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/fifo")
+        #expect(attributes[.type] as? FileAttributeType != .typeRegular)
+    }
 }
