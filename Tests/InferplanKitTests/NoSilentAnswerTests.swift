@@ -83,3 +83,20 @@ import Testing
         }
     }
 }
+
+extension NoSilentAnswerTests {
+    /// The request cap applies to the max-rate search too (issues 13 and 20: `qps: max` with
+    /// `duration_s: 1e8` tried to allocate 169 GB at once): the first probe over the cap stops the
+    /// search with an error naming the duration and the longest one that fits.
+    @Test func aSearchWhoseProbesExceedTheRequestCapIsRefused() throws {
+        let scenario = try Fixtures.scenario(Self.server, overrides: [Override(parsing: "workload.qps=max"),
+                                                                      Override(parsing: "workload.duration_s=1e8")])
+        do {
+            _ = try Simulation.outcome(scenario)
+            Issue.record("expected an input error")
+        } catch let error as InputError {
+            #expect(error.keyPath == "workload.duration_s")
+            #expect(error.problem.contains("more than one run simulates (20000000)"))
+        }
+    }
+}

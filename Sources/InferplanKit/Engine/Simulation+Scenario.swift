@@ -19,8 +19,15 @@ extension Simulation {
         let deployment = try scenario.deployment()
         let workload = scenario.workload
         if workload.searchMaxRate, let limits = workload.limits {
-            let search = MaxRateSearch(deployment: deployment, workload: workload, limits: limits,
-                                       tolerance: workload.searchTolerance).run()
+            let search: MaxRateSearch.Result
+            do {
+                search = try MaxRateSearch(deployment: deployment, workload: workload, limits: limits,
+                                           tolerance: workload.searchTolerance).run()
+            } catch let error as MaxRateSearch.TooManyRequests {
+                throw scenario.error("workload.duration_s", String(format: "a probe of the max-rate search at %.1f queries/s over %g s would issue %.0f queries, more than one run simulates (%d)",
+                                                                   error.qps, workload.duration, error.requests, error.maxRequests),
+                                     valid: "a workload.duration_s of at most \(Int(Double(error.maxRequests) / error.qps)) s (MLPerf's minimum is 600 s)")
+            }
             guard search.maxQPS > 0 else { throw noRateMeets(limits, search: search, scenario: scenario) }
             return RunOutcome(deployment: deployment, metrics: search.metrics, qps: search.maxQPS, search: search)
         }

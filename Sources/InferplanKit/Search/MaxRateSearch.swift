@@ -55,11 +55,21 @@ public struct MaxRateSearch {
         return (meets, metrics)
     }
 
-    public func run() -> Result {
+    /// A probe at `qps` would issue more queries than one run may hold (`maxRequests`).
+    public struct TooManyRequests: Error, Sendable {
+        public var qps: Double
+        public var requests: Double
+        public var maxRequests: Int
+    }
+
+    /// Runs the search; probes are capped at `maxRequests` expected queries each, as every run is.
+    public func run(maxRequests: Int = Scenario.maxRequests) throws -> Result {
         var probes: [Probe] = []
         var passing: (qps: Double, metrics: RunMetrics)?
         var lightest: RunMetrics?
-        func test(_ qps: Double) -> Bool {
+        func test(_ qps: Double) throws -> Bool {
+            let expected = qps * workload.duration
+            if expected > Double(maxRequests) { throw TooManyRequests(qps: qps, requests: expected, maxRequests: maxRequests) }
             let (meets, metrics) = probe(qps)
             probes.append(Probe(qps: qps, meetsLimits: meets, ttftP99Ms: metrics.ttft.p99, tpotP99Ms: metrics.tpot.p99,
                                 outputTokensPerS: metrics.outputTokensPerSecond))
@@ -72,7 +82,7 @@ public struct MaxRateSearch {
         var low = 0.0
         // Bracket: raise until a rate fails, then lower until one passes.
         var raises = 0
-        while test(high) {
+        while try test(high) {
             low = high
             high *= 1.5
             raises += 1
@@ -80,7 +90,7 @@ public struct MaxRateSearch {
         }
         if low == 0 {
             var candidate = high / 2
-            while !test(candidate) {
+            while try !test(candidate) {
                 high = candidate
                 candidate /= 2
                 if candidate < high * 1e-4 || candidate * workload.duration < 1 {
@@ -93,7 +103,7 @@ public struct MaxRateSearch {
         // Bisect to the stated tolerance.
         while (high - low) / low > tolerance {
             let mid = (low + high) / 2
-            if test(mid) { low = mid } else { high = mid }
+            if try test(mid) { low = mid } else { high = mid }
         }
         return Result(maxQPS: low, metrics: passing!.metrics, failingQPS: high, probes: probes, tolerance: tolerance)
     }

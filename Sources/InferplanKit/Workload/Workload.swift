@@ -85,7 +85,9 @@ public struct Workload: Sendable, Equatable {
                 requests.append(Request(arrival: 0, inputTokens: input.next(), outputTokens: output.next()))
             }
         case .server, .interactive:
-            requests.reserveCapacity(Int(qps * duration * 1.1) + 16)
+            // Reserve for the expected count, never more than a run may hold (a huge duration must
+            // fail at its check, not in one enormous allocation).
+            requests.reserveCapacity(Int(min(qps * duration * 1.1, Double(Scenario.maxRequests))) + 16)
             var clock = random.exponential(mean: 1 / qps)
             while clock < duration {
                 requests.append(Request(arrival: clock, inputTokens: input.next(), outputTokens: output.next()))
