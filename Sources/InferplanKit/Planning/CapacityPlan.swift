@@ -87,8 +87,7 @@ public struct CapacityPlan: Sendable {
             // Offline with a fixed count: the same work per node at every size, so that throughput
             // is measured in the steady state rather than in the drain of a fixed sample set spread
             // thinner. (Without `samples`, LoadGen's sizing already scales with the cluster.)
-            let base = try Scenario.load(path: basePath, overrides: candidate.overrides)
-            let perNode = min(Scenario.maxRequests / nodes, base.workload.samples ?? samples)
+            let perNode = min(Scenario.maxRequests / nodes, samples)
             overrides.append(try Override(parsing: "workload.samples=\(perNode * nodes)"))
         }
         let scenario = try Scenario.load(path: basePath, overrides: overrides)

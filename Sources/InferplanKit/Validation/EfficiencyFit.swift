@@ -1,7 +1,7 @@
 import Foundation
 
 /// Fits the efficiency profiles' few parameters to the Offline rows of a published-results file,
-/// and measures how well they predict rows they were not fitted on (`crossValidate`).
+/// and measures how well they predict rows they were not fitted on (`run(_:crossValidate:)`).
 ///
 /// The parameters, per software stack (efficiency profile), never per row:
 /// - `profile:fp8` (and `profile:bf16`): the compute efficiency of the format the rows' weight
@@ -16,8 +16,10 @@ import Foundation
 ///
 /// Every prediction is a full simulation. So that a fit costs seconds and a cross-validation
 /// minutes, each Offline row is first simulated on a grid of (compute, bandwidth) efficiencies
-/// (`ResponseTable`), and the least-squares fit (GSL trust-region, on log(predicted/published))
-/// interpolates that grid; the reported predictions are then simulated afresh at the fitted values.
+/// (`ResponseTable`), and the fit (GSL trust-region least squares with a Huber loss on
+/// log(predicted/published), parameters bounded to the grid) interpolates that grid; the reported
+/// predictions are then simulated afresh at the fitted values, each row's tensor parallelism chosen
+/// again at them.
 public struct EfficiencyFit: Sendable {
     /// One fitted or stated parameter.
     public struct Parameter: Sendable, Encodable {
@@ -56,10 +58,10 @@ public struct EfficiencyFit: Sendable {
         self.jobs = jobs
     }
 
-    /// One Offline row, its deployment fixed, and its prediction over the efficiency grid.
+    /// One Offline row and its prediction over the efficiency grid (at the tensor parallelism
+    /// chosen with the catalog's values).
     struct Prepared: Sendable {
         var result: PublishedResult
-        var tensorParallel: Int
         var profile: String
         var computeKey: String
         var bandwidthKey: String
@@ -77,14 +79,14 @@ public struct EfficiencyFit: Sendable {
     /// The Offline rows of `table` that can be predicted, each tabulated over the grid.
     func prepare(_ results: [PublishedResult], progress: (@Sendable (Int, Int) -> Void)?) -> (rows: [Prepared], catalog: [String: Double]) {
         let validator = self.validator
-        struct Setup: Sendable { var result: PublishedResult; var tp: Int; var scenario: Scenario; var format: ComputeFormat }
+        struct Setup: Sendable { var result: PublishedResult; var scenario: Scenario; var format: ComputeFormat }
         let setups = results.filter { $0.scenario == "offline" && $0.tokensPerSecond != nil && $0.runsCatalogStack }
             .parallelMap(jobs: jobs) { result -> Setup? in
                 guard let tp = try? validator.deployedTensorParallel(for: result),
                       let scenario = try? validator.scenario(for: result, tensorParallel: tp) else { return nil }
                 let layout = WeightLayout(model: scenario.model, precision: scenario.precision)
                 let format = scenario.gpu.computeFormat(for: (scenario.model.moe == nil ? layout.mlpFormat : layout.expertFormat).preferredCompute)
-                return Setup(result: result, tp: tp, scenario: scenario, format: format)
+                return Setup(result: result, scenario: scenario, format: format)
             }.compactMap { $0 }
         var catalog: [String: Double] = [:]
         for setup in setups {
@@ -112,7 +114,7 @@ public struct EfficiencyFit: Sendable {
             let values = Array(logPredictions[index * perRow..<(index + 1) * perRow])
             guard values.allSatisfy(\.isFinite) else { return nil }
             let efficiency = setup.scenario.gpu.efficiency
-            return Prepared(result: setup.result, tensorParallel: setup.tp, profile: efficiency.id,
+            return Prepared(result: setup.result, profile: efficiency.id,
                             computeKey: efficiency.parameterKey(setup.format), bandwidthKey: efficiency.bandwidthKey,
                             width: setup.format.width, memoryBandwidth: setup.scenario.gpu.memoryBandwidth,
                             table: ResponseTable(computes: Self.computeGrid, bandwidths: Self.bandwidthGrid, logPredictions: values))

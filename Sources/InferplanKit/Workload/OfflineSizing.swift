@@ -8,8 +8,8 @@ import Foundation
 /// lasts at least `min_duration` (600 s) whatever the cluster's size. A fixed sample count instead
 /// would make a large cluster's run last seconds and measure its drain tail, not its throughput.
 ///
-/// The submitter's expected rate is the system's own throughput: here a short Offline probe of the
-/// same deployment (`probeSamples`), whose tokens/s over its mean output length is the rate.
+/// The submitter's expected rate is the system's own throughput: here the steady-state completion
+/// rate of a short Offline probe of the same deployment (`saturatedRate`).
 public enum OfflineSizing {
     /// LoadGen's slack on the expected duration.
     public static let slack = 1.1
