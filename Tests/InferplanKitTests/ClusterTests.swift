@@ -243,12 +243,11 @@ extension SeamBugTests {
     /// 2 prefill replicas left no decode replica (the router then divided by zero). The check
     /// counts replicas as the deployment does (gpus per node / (tensor x pipeline)).
     @Test func disaggregationWithPipeliningNeedsADecodeReplica() throws {
-        do {
+        if let error = #expect(throws: InputError.self, performing: {
             _ = try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [
                 Override(parsing: "parallelism.pipeline=4"), Override(parsing: "serving.scheduler=disaggregated"),
                 Override(parsing: "serving.prefill_replicas_per_node=2")]).deployment()
-            Issue.record("expected an input error")
-        } catch let error as InputError {
+        }) {
             #expect(error.keyPath == "serving.prefill_replicas_per_node")
             #expect(error.problem.contains("a node has 2 replicas") && error.valid == "1 to 1")
         }

@@ -8,10 +8,9 @@ import Testing
 
     @Test(arguments: [("workload.qps=0.000001", "workload.qps"), ("workload.duration_s=0.001", "workload.qps")])
     func aRateThatExpectsNoQueryIsRefused(override: String, key: String) throws {
-        do {
+        if let error = #expect(throws: InputError.self, performing: {
             _ = try Fixtures.scenario(Self.server, overrides: [Override(parsing: override)])
-            Issue.record("expected an input error for \(override)")
-        } catch let error as InputError {
+        }) {
             #expect(error.keyPath == key)
             #expect(error.problem.contains("expects no query"))
             #expect(error.valid.contains("qps x duration_s >= 1"))
@@ -22,10 +21,9 @@ import Testing
         // A 10,000 s step overhead: no query can meet a 2 s p99 TTFT at any rate.
         let scenario = try Fixtures.scenario(Self.server, overrides: [Override(parsing: "serving.step_overhead_ms=1e7"),
                                                                       Override(parsing: "workload.qps=max")])
-        do {
+        if let error = #expect(throws: InputError.self, performing: {
             _ = try Simulation.outcome(scenario)
-            Issue.record("expected an input error")
-        } catch let error as InputError {
+        }) {
             #expect(error.problem.contains("no arrival rate meets the p99 limits"))
             #expect(error.problem.contains("against limits of 2000 ms and 200 ms"))
         }
@@ -62,10 +60,9 @@ import Testing
 
     @Test func aRowBeyondTheContextNamesItsLine() throws {
         // The fuzzing finding: an output count of 2^63 - 1 trapped on overflow in the engine.
-        do {
+        if let error = #expect(throws: InputError.self, performing: {
             _ = try scenario(model: "llama3.1-8b", gpu: "h200-sxm", rows: ["1.0,100,10", "48.6,2048,9223372036854775807"])
-            Issue.record("expected an input error")
-        } catch let error as InputError {
+        }) {
             #expect(error.location.hasSuffix("t.csv:3"))
             #expect(error.problem.contains("exceed the model's context of 131072 tokens"))
         }
@@ -75,10 +72,9 @@ import Testing
         // Llama 3.1 70B FP8 on one H100: 70.5 GB of weights + 6 GB reserve leave about 19,000 KV
         // tokens, fewer than a 100,100-token row needs.
         let scenario = try scenario(model: "llama3.1-70b", gpu: "h100-sxm", rows: ["1.0,100,10", "2.0,100000,100"])
-        do {
+        if let error = #expect(throws: InputError.self, performing: {
             _ = try scenario.deployment()
-            Issue.record("expected an input error")
-        } catch let error as InputError {
+        }) {
             #expect(error.problem.contains("fewer than one request of up to 100100 tokens needs"))
         }
     }
@@ -91,10 +87,9 @@ extension NoSilentAnswerTests {
     @Test func aSearchWhoseProbesExceedTheRequestCapIsRefused() throws {
         let scenario = try Fixtures.scenario(Self.server, overrides: [Override(parsing: "workload.qps=max"),
                                                                       Override(parsing: "workload.duration_s=1e8")])
-        do {
+        if let error = #expect(throws: InputError.self, performing: {
             _ = try Simulation.outcome(scenario)
-            Issue.record("expected an input error")
-        } catch let error as InputError {
+        }) {
             #expect(error.keyPath == "workload.duration_s")
             #expect(error.problem.contains("more than one run simulates (20000000)"))
         }

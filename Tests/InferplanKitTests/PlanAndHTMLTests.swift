@@ -58,10 +58,9 @@ import Testing
         // A journal with a line of garbage is refused naming the line, never a page of fewer points.
         let journal = dir + "/out/results.jsonl"
         try (String(contentsOfFile: journal, encoding: .utf8) + "garbage\n").write(toFile: journal, atomically: true, encoding: .utf8)
-        do {
+        if let error = #expect(throws: InputError.self, performing: {
             _ = try SweepHTMLReport(results: dir + "/out")
-            Issue.record("expected the garbage line to be named")
-        } catch let error as InputError {
+        }) {
             #expect(error.location == journal + ":5" && error.problem.contains("not a result line"))
         }
     }

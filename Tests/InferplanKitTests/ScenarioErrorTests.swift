@@ -138,10 +138,9 @@ import Testing
     /// A `--set` that creates a misspelt nested key is named in the error, not the file (issue 20:
     /// 208 of 996 fuzzed `--set` cases blamed the scenario file).
     @Test func aSetThatCreatesAKeyIsBlamedForIt() throws {
-        do {
+        if let error = #expect(throws: InputError.self, performing: {
             _ = try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [Override(parsing: "serving.variabilty.step_jitter=0.1")])
-            Issue.record("expected an input error")
-        } catch let error as InputError {
+        }) {
             #expect(error.location == "--set serving.variabilty.step_jitter=0.1")
             #expect(error.keyPath == "serving.variabilty" && error.problem.contains("did you mean 'variability'"))
         }
