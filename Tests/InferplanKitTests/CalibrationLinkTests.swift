@@ -5,6 +5,8 @@ import Testing
 /// How calibration reaches the simulator: a per-call kernel overhead, the LM head's format, and GPU
 /// entries whose efficiencies come from a calibration profile.
 @Suite struct CalibrationLinkTests {
+    private let scratch = ScratchFolder()
+
     static let profile = "Calibration/host-xeon-avx512-2threads.yaml"
 
     @Test func kernelOverheadIsChargedPerCall() throws {
@@ -94,7 +96,7 @@ import Testing
         efficiency: \(efficiency)
         source: test
         """
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("inferplan-gpu-\(UUID().uuidString).yaml").path
+        let path = scratch.file("gpu-\(UUID().uuidString).yaml")
         try gpu.write(toFile: path, atomically: true, encoding: .utf8)
         let scenario = """
         model: synthetic-1b

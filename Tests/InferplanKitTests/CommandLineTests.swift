@@ -4,6 +4,8 @@ import Testing
 /// The `inferplan` binary as a user meets it: exit status 2 and one clear message for bad input,
 /// and never overwriting a file without being asked.
 @Suite struct CommandLineTests {
+    private let scratch = ScratchFolder()
+
     struct Outcome {
         var status: Int32
         var stdout: String
@@ -33,7 +35,7 @@ import Testing
     }
 
     func temporaryFile(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("inferplan-\(UUID().uuidString).yaml").path
+        let path = scratch.file("\(UUID().uuidString).yaml")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -153,8 +155,7 @@ import Testing
     /// `--force` writes through a symbolic link to its target (the link stays a link) and refuses a
     /// FIFO or device instead of replacing it with a regular file (issue 20).
     @Test func forceWritesThroughLinksAndRefusesSpecialFiles() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("inferplan-out-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try scratch.folder()
         try "old".write(toFile: folder + "/real.txt", atomically: true, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: folder + "/link", withDestinationPath: folder + "/real.txt")
         let linked = try run(["run", "Scenarios/default.yaml", "--set", "workload.samples=50", "--output", folder + "/link", "--force"])

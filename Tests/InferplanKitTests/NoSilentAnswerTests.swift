@@ -43,9 +43,10 @@ import Testing
 /// Trace rows are checked like distributions: against the model's context (naming the row) and
 /// against the KV cache (the longest row must fit), so no request can be left outstanding.
 @Suite struct TraceLimitTests {
+    private let scratch = ScratchFolder()
+
     func scenario(model: String, gpu: String, rows: [String]) throws -> Scenario {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("inferplan-trace-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try scratch.folder()
         try (["arrival_s,input_tokens,output_tokens"] + rows).joined(separator: "\n").write(toFile: folder + "/t.csv", atomically: true, encoding: .utf8)
         let yaml = """
         model: \(model)

@@ -3,11 +3,8 @@ import Testing
 @testable import InferplanKit
 
 @Suite struct PlanAndHTMLTests {
-    private func folder() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    private let scratch = ScratchFolder()
+    private func folder() throws -> String { try scratch.folder() }
 
     @Test func planFindsTheSmallestClusterPerCandidate() throws {
         let dir = try folder()

@@ -3,10 +3,11 @@ import Testing
 @testable import InferplanKit
 
 @Suite struct SweepTests {
+    private let scratch = ScratchFolder()
+
     /// A folder with a base scenario and a sweep file over it.
     private func sweepFile(_ axes: String, mode: String = "grid") throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try scratch.folder()
         let base = Fixtures.defaultScenarioYAML.replacingOccurrences(of: "samples: 2000", with: "samples: 200")
             .replacingOccurrences(of: "gpus_per_node: 8", with: "gpus_per_node: 2")
         try base.write(toFile: folder + "/base.yaml", atomically: true, encoding: .utf8)
@@ -15,7 +16,7 @@ import Testing
     }
 
     private func outputFolder() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID().uuidString)").path
+        scratch.file("out-\(UUID().uuidString)")
     }
 
     private let axes = "  hardware.gpu: [h200-sxm, b200]\n  precision.weights: [fp8, nvfp4, mxfp4]"

@@ -35,8 +35,10 @@ import Testing
 }
 
 @Suite struct TraceTests {
+    private let scratch = ScratchFolder()
+
     private func write(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString).csv").path
+        let path = scratch.file("trace-\(UUID().uuidString).csv")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
