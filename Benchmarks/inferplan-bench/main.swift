@@ -31,6 +31,8 @@ let cases = [
          overrides: ["workload.qps=max", "workload.scenario=interactive"], targetSeconds: 15.0),
     Case(name: "Llama 2 70B Server, 600 s at 1,200 queries/s, 12 nodes x 8 H200 (full MLPerf length)", file: "Scenarios/default.yaml",
          overrides: ["workload.scenario=server", "workload.qps=1200", "workload.duration_s=600", "hardware.nodes=12"], targetSeconds: 5.0),
+    Case(name: "Llama 2 70B Server max-rate search (600 s probes), 64 nodes x 8 H200", file: "Scenarios/llama2-70b-server-8xh200.yaml",
+         overrides: ["workload.qps=max", "hardware.nodes=64"], targetSeconds: 60.0),
 ]
 
 var runs = 5
@@ -72,6 +74,49 @@ for benchCase in cases {
     print(String(format: "      %.3f s wall (target < %.1f s: %@), %@, %d requests, %.0f output tokens/s simulated",
                  median, benchCase.targetSeconds, met ? "met" : "MISSED", what, requests, tokensPerSecond))
 }
+// Cost per simulated request as the cluster grows at a fixed load per GPU (100 queries/s per node
+// of 8 x H200, 600 s, least-outstanding router): it must stay flat (within 1.5x from 12 to 128 nodes),
+// since no event may scan all replicas. The 128-node run's target: under 15 s.
+do {
+    var perRequest: [(nodes: Int, wall: Double, microseconds: Double)] = []
+    for nodes in [12, 24, 48, 64, 128] {
+        let overrides = try ["workload.scenario=server", "workload.qps=\(100 * nodes)", "workload.duration_s=600",
+                             "hardware.nodes=\(nodes)", "serving.router=least-outstanding"].map(Override.init(parsing:))
+        let started = DispatchTime.now().uptimeNanoseconds
+        let scenario = try Scenario.load(path: root.appendingPathComponent("Scenarios/default.yaml").path, overrides: overrides)
+        let metrics = try Simulation.outcome(scenario).metrics
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        perRequest.append((nodes, wall, wall / Double(max(1, metrics.issuedSamples)) * 1e6))
+    }
+    let flat = perRequest.map(\.microseconds).max()! / perRequest[0].microseconds
+    let largest = perRequest.last!
+    let met = flat <= 1.5 && largest.wall < 15
+    allMet = allMet && met
+    print("  Server at 100 queries/s per node, 600 s, least-outstanding router: cost per request by node count")
+    print("      " + perRequest.map { String(format: "%d nodes %.2f s (%.1f us/request)", $0.nodes, $0.wall, $0.microseconds) }.joined(separator: "; "))
+    print(String(format: "      largest/12-node cost per request %.2fx (target <= 1.5x), 128 nodes %.1f s (target < 15 s): %@",
+                 flat, largest.wall, met ? "met" : "MISSED"))
+} catch {
+    print("  scale-out cost: \(error)")
+    exit(2)
+}
+
+// Offline, 24,576 samples on 10,000 nodes (80,000 replicas, most of them idle): target under 2 s.
+do {
+    let overrides = try ["workload.samples=24576", "hardware.nodes=10000"].map(Override.init(parsing:))
+    let started = DispatchTime.now().uptimeNanoseconds
+    let scenario = try Scenario.load(path: root.appendingPathComponent("Scenarios/default.yaml").path, overrides: overrides)
+    _ = try Simulation.outcome(scenario)
+    let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    let met = wall < 2
+    allMet = allMet && met
+    print("  Llama 2 70B Offline, 24,576 samples on 10,000 nodes x 8 H200")
+    print(String(format: "      %.2f s wall (target < 2 s: %@)", wall, met ? "met" : "MISSED"))
+} catch {
+    print("  10,000 nodes: \(error)")
+    exit(2)
+}
+
 // `inferplan scale` from 1 to 12 nodes of 8 GPUs, Offline, Llama 2 70B (target: under 10 s).
 do {
     let started = DispatchTime.now().uptimeNanoseconds

@@ -32,12 +32,19 @@ struct FitCommand: ParsableCommand {
     @Option(name: .long, help: "Simulations run at once (default: all cores).")
     var jobs: Int?
 
+    @Option(name: .long, help: "Fit with this overlap exponent for every profile instead of each profile's (to scan it; e.g. 2, or inf).")
+    var overlapExponent: Double?
+
     @Option(name: .long, help: "Fit with this GEMM half-efficiency token count for every profile instead of each profile's (to scan it).")
     var gemmHalfEfficiencyTokens: Double?
+
+    @Flag(name: .long, help: "Fit one release per stack: ignore the rounds' release factors (to compare).")
+    var withoutStackReleases = false
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        try ModelOptionChecks.overlapExponent(overlapExponent)
         try ModelOptionChecks.gemmHalfEfficiencyTokens(gemmHalfEfficiencyTokens)
     }
 
@@ -46,6 +53,8 @@ struct FitCommand: ParsableCommand {
         let table = try CSVTable(path: csv ?? Catalog.publishedResultsPath)
         var validator = Validator()
         validator.gemmHalfEfficiencyTokensOverride = gemmHalfEfficiencyTokens
+        validator.overlapExponentOverride = overlapExponent
+        validator.stackReleases = !withoutStackReleases
         let fit = EfficiencyFit(validator: validator, jobs: max(1, jobs ?? availableCores))
         let display = ProgressDisplay(label: "fit", unit: "simulations")
         let progress: @Sendable (String, Int, Int) -> Void = { _, done, total in display.update(done: done, total: total) }

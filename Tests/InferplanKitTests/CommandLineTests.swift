@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import InferplanKit
 
 /// The `inferplan` binary as a user meets it: exit status 2 and one clear message for bad input,
 /// and never overwriting a file without being asked.
@@ -167,5 +168,31 @@ import Testing
         #expect(fifo.status == 2 && fifo.stderr.contains("a FIFO or other special file, not a regular file"))
         let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/fifo")
         #expect(attributes[.type] as? FileAttributeType != .typeRegular)
+    }
+
+    /// Issue 20: two sweeps on one folder. The second is refused (exit 2) while the first runs; a
+    /// SIGKILL of the first frees the folder, and the next run resumes it.
+    @Test func aSecondSweepOnTheFolderIsRefusedUntilTheFirstIsGone() throws {
+        let folder = try scratch.folder()
+        let seeds = (1...200).map(String.init).joined(separator: ", ")
+        try "base: \(Fixtures.packageRoot.path)/Scenarios/default.yaml\naxes:\n  workload.seed: [\(seeds)]\n"
+            .write(toFile: folder + "/sweep.yaml", atomically: true, encoding: .utf8)
+        let first = Process()
+        first.executableURL = Self.binary
+        first.arguments = ["sweep", folder + "/sweep.yaml", "--output", folder + "/out", "--jobs", "1"]
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        // The manifest is written once the lock is held.
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: folder + "/out/results.manifest.json"), Date() < deadline { usleep(20_000) }
+        let second = try run(["sweep", folder + "/sweep.yaml", "--output", folder + "/out", "--jobs", "1"])
+        #expect(first.isRunning, "the first sweep ended before the second started: make it longer")
+        #expect(second.status == 2 && second.stderr.contains("another sweep is writing to this folder"), "\(second.stderr)")
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        // The kernel dropped the dead process's lock: the folder opens again, with its finished points.
+        let resumed = try SweepResults(directory: folder + "/out", sweep: SweepDefinition(path: folder + "/sweep.yaml"), shard: .whole)
+        #expect(resumed.rows.count < 200)
     }
 }

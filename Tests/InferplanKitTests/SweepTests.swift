@@ -46,6 +46,26 @@ import Testing
         }
     }
 
+    /// Issue 20: an axis that is not a key path (`.`, `hardware.nodes=3`) is refused up front with
+    /// its line, instead of a sweep of invalid points that exits 0.
+    @Test(arguments: [".", "hardware.nodes=3", "hardware..gpu", "Hardware.GPU"])
+    func anAxisThatIsNotAKeyPathIsRefused(key: String) throws {
+        let path = try sweepFile("  hardware.gpu: [h200-sxm]\n  '\(key)': [1, 2]")
+        let error = #expect(throws: InputError.self) { try SweepDefinition(path: path) }
+        #expect(error?.location == "\(path):5")
+        #expect(error?.problem == "'\(key)' is not a key path")
+    }
+
+    /// Issue 20: a quoted axis value keeps its quotes, so `"x # y"` is not cut at the `#`.
+    @Test func quotedAxisValuesStayWhole() throws {
+        let path = try sweepFile("  name: [\"x # y\", 'a \"b\" c', plain]")
+        let sweep = try SweepDefinition(path: path)
+        let names = try (0..<3).map { index in
+            try Scenario.load(path: sweep.basePath, overrides: sweep.overrides(ofPoint: index)).name
+        }
+        #expect(names == ["x # y", "a \"b\" c", "plain"])
+    }
+
     @Test func tooManyPointsAreRefusedBeforeRunning() throws {
         let big = (0..<1001).map(String.init).joined(separator: ", ")
         let path = try sweepFile("  workload.seed: [\(big)]\n  serving.max_batch_seqs: [\(big)]")
@@ -68,12 +88,14 @@ import Testing
         let sweep = try SweepDefinition(path: sweepFile(axes))
         let folder = outputFolder()
         // First run stops after 3 points; then a half-written line, as a kill mid-write leaves.
-        let first = try SweepResults(directory: folder, sweep: sweep, shard: .whole)
-        #expect(try !SweepRunner(sweep: sweep, results: first, jobs: 1).run(stopAfter: 3))
-        let journal = try FileHandle(forWritingTo: URL(fileURLWithPath: first.jsonlPath))
-        journal.seekToEndOfFile()
-        journal.write(Data("{\"point\":4,\"hardw".utf8))
-        try journal.close()
+        do {
+            let first = try SweepResults(directory: folder, sweep: sweep, shard: .whole)
+            #expect(try !SweepRunner(sweep: sweep, results: first, jobs: 1).run(stopAfter: 3))
+            let journal = try FileHandle(forWritingTo: URL(fileURLWithPath: first.jsonlPath))
+            journal.seekToEndOfFile()
+            journal.write(Data("{\"point\":4,\"hardw".utf8))
+            try journal.close()
+        }
         // Resumed: the partial line is dropped, the 3 done points are not rerun, the rest are.
         let resumed = try SweepResults(directory: folder, sweep: sweep, shard: .whole)
         #expect(resumed.rows.count == 3)
@@ -93,6 +115,22 @@ import Testing
         let clean = try SweepResults(directory: outputFolder(), sweep: sweep, shard: .whole)
         try SweepRunner(sweep: sweep, results: clean, jobs: 2).run()
         #expect(try String(contentsOfFile: clean.jsonlPath, encoding: .utf8) == String(contentsOfFile: resumed.jsonlPath, encoding: .utf8))
+    }
+
+    /// Issue 20: two runs on one folder - the second is refused while the first holds it, and the
+    /// folder is free again as soon as the first is gone.
+    @Test func oneSweepWritesToAFolderAtATime() throws {
+        let sweep = try SweepDefinition(path: sweepFile(axes))
+        let folder = outputFolder()
+        do {
+            let first = try SweepResults(directory: folder, sweep: sweep, shard: .whole)
+            let error = #expect(throws: InputError.self) { try SweepResults(directory: folder, sweep: sweep, shard: .whole) }
+            #expect(error?.problem.contains("another sweep is writing to this folder") == true)
+            // Another shard of the same sweep has its own files and lock.
+            _ = try SweepResults(directory: folder, sweep: sweep, shard: Shard(index: 1, count: 2))
+            withExtendedLifetime(first) {}
+        }
+        _ = try SweepResults(directory: folder, sweep: sweep, shard: .whole)
     }
 
     @Test func anotherSweepsFolderIsNeverOverwritten() throws {

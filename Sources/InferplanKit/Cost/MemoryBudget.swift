@@ -12,14 +12,15 @@ public struct MemoryBudget: Sendable, Equatable {
     public var kvCapacityTokens: Int
     public var usableBytesPerGPU: Double
 
-    public init(model: ModelArchitecture, gpu: GPUSpec, precision: Precision, tensorParallel: Int, pipelineParallel: Int = 1) {
-        let tp = Double(tensorParallel) * Double(pipelineParallel)
+    public init(model: ModelArchitecture, gpu: GPUSpec, precision: Precision, tensorParallel: Int, pipelineParallel: Int = 1,
+                attentionDataParallel: Bool = false) {
         usableBytesPerGPU = gpu.usableMemoryBytes
-        weightBytesPerGPU = WeightLayout(model: model, precision: precision).totalBytes / tp
+        weightBytesPerGPU = WeightLayout(model: model, precision: precision)
+            .bytesPerGPU(model: model, tensorParallel: tensorParallel, pipelineParallel: pipelineParallel, attentionDataParallel: attentionDataParallel)
         reserveBytesPerGPU = gpu.efficiency.activationReserveBytes
         let free = gpu.usableMemoryBytes - weightBytesPerGPU - reserveBytesPerGPU
         kvBytesPerGPU = max(0, free * gpu.efficiency.kvMemoryFraction)
-        let kvShards = Double(WeightLayout.kvShards(model: model, tensorParallel: tensorParallel))
+        let kvShards = Double(WeightLayout.kvShards(model: model, tensorParallel: tensorParallel, attentionDataParallel: attentionDataParallel))
         kvBytesPerTokenPerGPU = Double(model.fullAttentionLayers) / Double(pipelineParallel) * model.kvElementsPerTokenPerLayer
             * precision.kvCache.bytesPerElement / kvShards
         kvCapacityTokens = kvBytesPerTokenPerGPU > 0 ? Int(kvBytesPerGPU / kvBytesPerTokenPerGPU) : 0

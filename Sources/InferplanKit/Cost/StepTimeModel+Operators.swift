@@ -27,11 +27,14 @@ extension StepTimeModel {
         let layers = Double(model.layers)
         let width = Double(model.attentionWidth)
 
-        // QKV projection (column-parallel): reads the hidden state, writes Q, K, V.
+        // QKV projection (column-parallel): reads the hidden state, writes Q, K, V. Under
+        // data-parallel attention each GPU projects its own a = t / tp tokens with the whole matrix.
+        let a = t / attentionTokenShards
+        let ws = attentionWeightShards
         op("qkv_projection", layers,
-           flops: 2 * t * qkvParameters / tp,
-           bytes: weights.qkvBytesPerLayer / tp + t * (h + Double(model.qkvWidth) / tp) * Self.activationBytes,
-           attentionProjectionFormat, rows: t, split: Double(model.qkvWidth) / tp)
+           flops: 2 * a * qkvParameters / ws,
+           bytes: weights.qkvBytesPerLayer / ws + a * (h + Double(model.qkvWidth) / ws) * Self.activationBytes,
+           attentionProjectionFormat, rows: a, split: ws > 1 ? Double(model.qkvWidth) / ws : nil)
 
         // Attention over the KV cache, in the KV cache's format (never the weights'). Decode tokens
         // attend to their whole cache plus themselves; prefill chunks as counted in `StepWork`.
@@ -58,9 +61,9 @@ extension StepTimeModel {
 
         // O projection (row-parallel): reads the attention output, writes the hidden state.
         op("o_projection", layers,
-           flops: 2 * t * width * h / tp,
-           bytes: weights.outputBytesPerLayer / tp + t * (width / tp + h) * Self.activationBytes,
-           attentionProjectionFormat, rows: t, split: width / tp)
+           flops: 2 * a * width * h / ws,
+           bytes: weights.outputBytesPerLayer / ws + a * (width / ws + h) * Self.activationBytes,
+           attentionProjectionFormat, rows: a, split: ws > 1 ? width / ws : nil)
 
         if model.denseFFNLayers > 0 {
             op("dense_ffn", Double(model.denseFFNLayers),
@@ -88,12 +91,14 @@ extension StepTimeModel {
         }
 
         // Tensor parallelism: an all-reduce of the hidden state after attention and after the FFN
-        // (MoE layers under expert parallelism combine by all-to-all instead).
+        // (MoE layers under expert parallelism combine by all-to-all instead). Data-parallel
+        // attention needs none after attention; its FFN gathers the group's tokens and scatters the
+        // results back (all-gather plus reduce-scatter: the traffic of one all-reduce).
         if tensorParallel > 1 {
             let message = t * h * Self.activationBytes
             let seconds = Collectives.allReduceTime(bytes: message, gpus: tensorParallel, gpusPerNode: gpusPerNode,
                                                     scaleUp: gpu.scaleUp, scaleOut: scaleOut)
-            let count = 2 * layers - (parallelism.expert > 1 ? Double(model.moeLayers) : 0)
+            let count = (attentionTokenShards > 1 ? layers : 2 * layers) - (parallelism.expert > 1 ? Double(model.moeLayers) : 0)
             visit("tp_all_reduce", 0, count * message, .bf16, count * seconds, .link)
         }
 
@@ -157,13 +162,18 @@ extension StepTimeModel {
     /// - the gated activation (SwiGLU) fused with quantisation for the down projection: reads gate
     ///   and up (2 x 2 bytes per element), writes the product (its bytes per element);
     /// - MoE layers: router logits (FP32) written and read for top-k, and the token permutation to
-    ///   the experts and back (read and write of k copies of the hidden state each way);
+    ///   the routed experts and back: dispatch reads the token and writes its k copies, combine
+    ///   reads the k expert outputs and writes the token (2 (k + 1) hidden states; shared experts
+    ///   take the token in place). Under data-parallel attention a GPU routes only its own tokens;
     /// and per sampled token, sampling's read of the FP32 logits.
     func elementwiseBytes(tokens t: Double, sampled: Double) -> Double {
         let h = Double(model.hidden)
         let a = Self.activationBytes
         let attentionInput = Self.activationInputBytes(attentionProjectionFormat)
-        let norms = (3 * h * a + h * attentionInput) + (3 * h * a + h * Self.activationInputBytes(model.moe == nil ? mlpFormat : expertFormat))
+        // Under data-parallel attention a GPU normalises only its own tokens before attention (and
+        // ropes all heads of them: the same bytes as its heads of every token).
+        let norms = (3 * h * a + h * attentionInput) / attentionTokenShards
+            + (3 * h * a + h * Self.activationInputBytes(model.moe == nil ? mlpFormat : expertFormat))
         let rotary = 2 * Double(model.qkvWidth) / tp * a
         var perToken = Double(model.layers) * (norms + rotary)
         if model.denseFFNLayers > 0 {
@@ -172,9 +182,9 @@ extension StepTimeModel {
         if let moe = model.moe {
             let k = Double(moe.active + moe.shared)
             let routing = 2 * Double(moe.experts) * Self.logitBytes
-            let permutation = 2 * 2 * k * h * a
+            let permutation = 2 * Double(moe.active + 1) * h * a
             let activation = k * Double(moe.expertFFN) / tp * (2 * a + Self.activationInputBytes(expertFormat))
-            perToken += Double(model.moeLayers) * (routing + permutation + activation)
+            perToken += Double(model.moeLayers) * ((routing + permutation) / attentionTokenShards + activation)
         }
         return t * perToken + sampled * Double(model.vocab) * Self.logitBytes
     }

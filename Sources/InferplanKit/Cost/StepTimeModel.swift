@@ -46,6 +46,11 @@ public struct StepTimeModel: Sendable {
     /// compute / attention efficiency (1 unless the profile calibrated its attention kernel).
     let attentionSlowdown: Double
     let kvShards: Double
+    /// GPUs the attention side's tokens are spread over: the tensor group under data-parallel
+    /// attention, else 1 (every GPU of the group sees every token, its share of the heads).
+    let attentionTokenShards: Double
+    /// GPUs the attention weights are split over: 1 under data-parallel attention, else `tp`.
+    let attentionWeightShards: Double
     let kvBytesPerTokenPerLayer: Double
     let qkvParameters: Double
 
@@ -67,7 +72,10 @@ public struct StepTimeModel: Sendable {
         let attentionFormat = gpu.computeFormat(for: precision.kvCache.compute)
         self.attentionFormat = attentionFormat
         self.attentionSlowdown = gpu.efficiency.attention.map { gpu.efficiency.computeEfficiency(attentionFormat) / $0 } ?? 1
-        self.kvShards = Double(WeightLayout.kvShards(model: model, tensorParallel: tensorParallel))
+        let attentionData = self.parallelism.attentionDataParallel
+        self.kvShards = Double(WeightLayout.kvShards(model: model, tensorParallel: tensorParallel, attentionDataParallel: attentionData))
+        self.attentionTokenShards = attentionData ? Double(tensorParallel) : 1
+        self.attentionWeightShards = attentionData ? 1 : Double(tensorParallel)
         self.kvBytesPerTokenPerLayer = model.kvElementsPerTokenPerLayer * precision.kvCache.bytesPerElement
         self.qkvParameters = model.attentionParametersPerLayer - Double(model.attentionWidth) * Double(model.hidden)
         attentionProjectionFormat = gpu.computeFormat(for: weights.attentionFormat.preferredCompute)

@@ -43,9 +43,23 @@ public struct WeightLayout: Sendable, Equatable {
         totalBytes = total + lmHeadBytes + embeddingBytes
     }
 
+    /// Weight bytes each GPU holds when a replica spans `tensorParallel` x `pipelineParallel` GPUs:
+    /// an even share of everything, except that data-parallel attention keeps a full copy of its
+    /// stage's attention weights on every GPU of the tensor group.
+    public func bytesPerGPU(model: ModelArchitecture, tensorParallel: Int, pipelineParallel: Int = 1,
+                            attentionDataParallel: Bool = false) -> Double {
+        let gpus = Double(tensorParallel) * Double(pipelineParallel)
+        guard attentionDataParallel else { return totalBytes / gpus }
+        let attention = Double(model.layers) * attentionBytesPerLayer
+        return (totalBytes - attention) / gpus + attention / Double(pipelineParallel)
+    }
+
     /// How many ways the KV cache is split across a tensor-parallel group: by KV head, so at most
     /// the number of KV heads (beyond that heads are replicated); MLA's single latent is replicated.
-    public static func kvShards(model: ModelArchitecture, tensorParallel: Int) -> Int {
+    /// Under data-parallel attention each GPU keeps its own sequences' whole cache: `tensorParallel`
+    /// shards of the replica's sequences.
+    public static func kvShards(model: ModelArchitecture, tensorParallel: Int, attentionDataParallel: Bool = false) -> Int {
+        if attentionDataParallel { return max(1, tensorParallel) }
         if model.attention.latent != nil { return 1 }
         return max(1, min(tensorParallel, model.attention.kvHeads))
     }

@@ -21,8 +21,12 @@ public struct Simulation {
         let replicas = deployment.makeReplicas(seed: workload.seed)
         let entryPool = replicas.filter { $0.role != .decode }
         let decodePool = replicas.filter { $0.role == .decode }
-        var router = deployment.serving.router.makeRouter(seed: workload.seed &+ 0x2007)
-        var decodeRouter = deployment.serving.router.makeRouter(seed: workload.seed &+ 0x2008)
+        var router = deployment.serving.router.makeRouter(pool: entryPool, seed: workload.seed &+ 0x2007)
+        var decodeRouter = decodePool.isEmpty ? nil : deployment.serving.router.makeRouter(pool: decodePool, seed: workload.seed &+ 0x2008)
+        // Every change of a replica's load reaches the router of its pool (O(log R) or nothing).
+        func loadChanged(_ replica: Replica) {
+            if replica.role == .decode { decodeRouter!.loadChanged(replica) } else { router.loadChanged(replica) }
+        }
         let dispatchLatency = deployment.serving.dispatchLatency
         // The hand-off cost between every pair of node groups (one pair in a homogeneous cluster).
         let transfers = deployment.groups.indices.map { source in deployment.groups.indices.map { deployment.kvTransfer(from: source, to: $0) } }
@@ -32,6 +36,7 @@ public struct Simulation {
 
         func kick(_ replica: Replica, at now: Double) {
             guard !replica.isBusy, let duration = replica.startStep(requests: requests, log: &log) else { return }
+            loadChanged(replica)
             queue.schedule(.stepDone(replica.index), at: now + duration)
         }
 
@@ -51,7 +56,7 @@ public struct Simulation {
         func issue(_ id: Int, at now: Double) {
             log.issued[id] = now
             issuedCount += 1
-            let replica = router.choose(among: entryPool)
+            let replica = router.choose()
             var arrives = now + dispatchLatency
             if let generator {
                 let sent = max(now, generatorFree)
@@ -62,6 +67,7 @@ public struct Simulation {
                 queue.schedule(.dispatched(request: id, replica: replica.index), at: arrives)
             } else {
                 replica.enqueue(id)
+                loadChanged(replica)
                 wake(replica, at: now)
             }
         }
@@ -89,6 +95,7 @@ public struct Simulation {
                 }
             case let .dispatched(id, index):
                 replicas[index].enqueue(id)
+                loadChanged(replicas[index])
                 wake(replicas[index], at: now)
             case .wake(let index):
                 wakePending[index] = false
@@ -96,8 +103,9 @@ public struct Simulation {
             case .stepDone(let index):
                 let replica = replicas[index]
                 replica.finishStep(at: now, requests: requests, log: &log)
+                loadChanged(replica)
                 for id in replica.handoffs {
-                    let target = decodeRouter.choose(among: decodePool)
+                    let target = decodeRouter!.choose()
                     let seconds = transfers[replica.group][target.group].seconds(tokens: requests[id].inputTokens, sameNode: target.node == replica.node)
                     queue.schedule(.kvArrived(request: id, replica: target.index), at: now + seconds)
                 }
@@ -108,6 +116,7 @@ public struct Simulation {
                 kick(replica, at: now)
             case let .kvArrived(id, index):
                 replicas[index].receiveTransferred(id)
+                loadChanged(replicas[index])
                 wake(replicas[index], at: now)
             }
         }

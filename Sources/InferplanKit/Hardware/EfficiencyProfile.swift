@@ -40,6 +40,19 @@ public struct EfficiencyProfile: Sendable, Equatable {
     /// on short token dimensions (tile and wave quantisation), as efficiency x M / (M + this).
     /// 0 turns the ramp off.
     public var gemmHalfEfficiencyTokens: Double
+    /// Compute efficiency of the stack's earlier releases relative to its newest, by the MLPerf
+    /// round it was submitted in (`"v4.1": 0.87`): kernels get faster release by release on the same
+    /// silicon. `compute` and `computeByFormat` describe the newest release, whose factor is 1.
+    /// Empty: one release.
+    public var releaseFactors: [String: Double] = [:] {
+        didSet { releaseFactor = Self.factor(of: release, in: releaseFactors) }
+    }
+    /// The release the efficiencies are for (`serving.stack_release`); nil: the newest.
+    public var release: String? {
+        didSet { releaseFactor = Self.factor(of: release, in: releaseFactors) }
+    }
+    /// `releaseFactors` of `release`, multiplied into every compute efficiency.
+    public private(set) var releaseFactor: Double = 1
     /// The software stack these numbers describe (e.g. "TensorRT-LLM") and the MLPerf rounds
     /// they were fitted on.
     public var stack: String = ""
@@ -49,7 +62,7 @@ public struct EfficiencyProfile: Sendable, Equatable {
     /// The achieved fraction of the dense peak of `format`.
     @inline(__always)
     public func computeEfficiency(_ format: ComputeFormat) -> Double {
-        computeByFormat[format] ?? compute
+        min(1, (computeByFormat[format] ?? compute) * releaseFactor)
     }
 
     public init(id: String, compute: Double, bandwidth: Double, stepOverhead: Double,
@@ -87,5 +100,42 @@ extension EfficiencyProfile {
             if let value = overrides[parameterKey(format)] { computeByFormat[format] = value }
         }
         if let value = overrides[bandwidthKey] { bandwidth = value }
+        // Release factors replace the profile's whole table, so a refit without some round never
+        // predicts it with the catalog's factor for it.
+        let releases = overrides.filter { $0.key.hasPrefix(id + "@") }
+        if !releases.isEmpty {
+            releaseFactors = Dictionary(uniqueKeysWithValues: releases.map { (String($0.key.dropFirst(id.count + 1)), $0.value) })
+        }
     }
+
+    /// The parameter key of one release's factor: `profile@round`.
+    public func releaseKey(_ release: String) -> String { "\(id)@\(release)" }
+
+    /// The factor of `release`: its own, else that of the latest release before it (the stack as
+    /// last seen), else of the earliest one; 1 without factors or without a release.
+    static func factor(of release: String?, in factors: [String: Double]) -> Double {
+        guard let known = effectiveRelease(release, among: factors.keys) else { return 1 }
+        return factors[known]!
+    }
+
+    /// The release among `known` whose factor `release` takes: itself, else the latest one before
+    /// it, else the earliest; nil if `release` is nil or `known` empty.
+    public static func effectiveRelease(_ release: String?, among known: some Collection<String>) -> String? {
+        guard let release, !known.isEmpty else { return nil }
+        if known.contains(release) { return release }
+        let sorted = known.sorted { Self.releaseOrder($0, $1) }
+        return sorted.last { Self.releaseOrder($0, release) } ?? sorted[0]
+    }
+
+    /// Orders release names as versions ("v4.1" < "v5.0" < "v10.0"), numbers compared as numbers.
+    static func releaseOrder(_ a: String, _ b: String) -> Bool {
+        func parts(_ name: String) -> [Int] {
+            name.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        }
+        let (x, y) = (parts(a), parts(b))
+        return x == y ? a < b : x.lexicographicallyPrecedes(y)
+    }
+
+    /// The newest release the profile knows (nil without factors).
+    public var newestRelease: String? { releaseFactors.keys.max { Self.releaseOrder($0, $1) } }
 }

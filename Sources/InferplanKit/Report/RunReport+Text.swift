@@ -5,7 +5,7 @@ extension RunReport {
         lines.append("inferplan - \(scenario) (\(file))")
         lines.append("  model       \(modelName) [\(model)], weights \(weights)\(lmHead == "bf16" ? "" : " (LM head \(lmHead))"), KV cache \(kvCache)")
         let hardware = groups.map { $0.map { "\($0.gpus) x \($0.gpu)" }.joined(separator: " + ") } ?? "\(gpus) x \(gpuName)"
-        lines.append("  hardware    \(hardware) on \(nodes) node\(nodes == 1 ? "" : "s"); tensor parallel \(tensorParallel)\(pipelineParallel > 1 ? " x pipeline \(pipelineParallel)" : "")\(expertParallel > 1 ? ", expert parallel \(expertParallel)" : "") -> \(replicas) replica\(replicas == 1 ? "" : "s")")
+        lines.append("  hardware    \(hardware) on \(nodes) node\(nodes == 1 ? "" : "s"); tensor parallel \(tensorParallel)\(pipelineParallel > 1 ? " x pipeline \(pipelineParallel)" : "")\(expertParallel > 1 ? ", expert parallel \(expertParallel)" : "")\(attentionParallel == "data" ? ", attention data-parallel" : "") -> \(replicas) replica\(replicas == 1 ? "" : "s")")
         var load = "  workload    \(benchmark) \(workloadScenario): \(Format.grouped(issuedSamples)) samples"
         if let qps { load += " at \(Format.grouped(qps, decimals: 2)) queries/s" }
         lines.append(load + ", seed \(seed)")

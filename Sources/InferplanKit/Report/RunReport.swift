@@ -24,6 +24,8 @@ public struct RunReport: Sendable, Encodable {
     public var tensorParallel: Int
     public var pipelineParallel: Int
     public var expertParallel: Int
+    /// "tensor" (split by head) or "data" (each GPU its own sequences).
+    public var attentionParallel: String
     public var replicas: Int
     public var benchmark: String
     public var workloadScenario: String
@@ -64,7 +66,7 @@ public struct RunReport: Sendable, Encodable {
         case scenario, file, model, gpu, weights, gpus, nodes, replicas, benchmark, seed, qps, events
         case modelName = "model_name", gpuName = "gpu_name", kvCache = "kv_cache", lmHead = "lm_head"
         case tensorParallel = "tensor_parallel", workloadScenario = "workload_scenario"
-        case pipelineParallel = "pipeline_parallel", expertParallel = "expert_parallel"
+        case pipelineParallel = "pipeline_parallel", expertParallel = "expert_parallel", attentionParallel = "attention_parallel"
         case scheduler, kvPolicy = "kv_policy", router, maxQPS = "max_qps", search, repeatSummary = "repeat", preemptions, groups
         case issuedSamples = "issued_samples", completedSamples = "completed_samples"
         case inputTokens = "input_tokens", outputTokens = "output_tokens"
@@ -121,6 +123,7 @@ public struct RunReport: Sendable, Encodable {
         tensorParallel = deployment.tensorParallel
         pipelineParallel = deployment.parallelism.pipeline
         expertParallel = deployment.parallelism.expert
+        attentionParallel = deployment.parallelism.attentionDataParallel ? "data" : "tensor"
         replicas = deployment.replicas
         benchmark = scenario.workload.benchmark
         workloadScenario = scenario.workload.scenario.rawValue

@@ -80,7 +80,8 @@ extension Catalog {
         let map = try document.mapping(allowed: ["id", "stack", "fitted_on", "compute_efficiency", "bandwidth_efficiency", "step_overhead_ms",
                                                  "host_per_sequence_us", "host_overlapped",
                                                  "activation_reserve_gb", "kv_memory_fraction", "overlap_exponent",
-                                                 "gemm_half_efficiency_tokens", "attention_efficiency", "calibration", "provenance", "fit"])
+                                                 "gemm_half_efficiency_tokens", "attention_efficiency", "calibration", "provenance", "fit",
+                                                 "releases"])
         let (compute, computeByFormat) = try map.optional("compute_efficiency").map(Self.computeEfficiency) ?? (1, [:])
         var profile = EfficiencyProfile(
             id: try map.optional("id")?.string() ?? "inline",
@@ -98,6 +99,16 @@ extension Catalog {
         profile.hostOverlapped = try map.optional("host_overlapped").map { try $0.bool() } ?? false
         profile.stack = try map.optional("stack")?.string() ?? ""
         profile.fittedOn = try map.optional("fitted_on")?.string() ?? ""
+        if let value = map.optional("releases") {
+            let releases = try value.namedMapping(of: "MLPerf rounds to factors, e.g. {v4.1: 0.87, v5.1: 1}")
+            for key in releases.keys {
+                profile.releaseFactors[key] = try releases.required(key).double(in: 0.1...2)
+            }
+            if let newest = profile.newestRelease, profile.releaseFactors[newest] != 1 {
+                throw value.error("the newest release (\(newest)) must have factor 1: compute_efficiency describes it",
+                                  valid: "\(newest): 1, the earlier releases relative to it")
+            }
+        }
         guard let reference = map.optional("calibration") else {
             _ = try map.required("compute_efficiency", hint: "a fraction of dense peak, e.g. 0.6; or a calibration profile")
             _ = try map.required("bandwidth_efficiency", hint: "a fraction of HBM bandwidth, e.g. 0.8; or a calibration profile")

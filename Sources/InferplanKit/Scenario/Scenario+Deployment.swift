@@ -59,7 +59,8 @@ extension Scenario {
     /// and a KV cache that holds the longest request), so that nothing is proposed that does not fit.
     private func suggestion(gpu: GPUSpec, gpusPerNode: Int, longest: Int) -> String {
         func fits(_ precision: Precision, tensor: Int) -> Bool {
-            let memory = MemoryBudget(model: model, gpu: gpu, precision: precision, tensorParallel: tensor, pipelineParallel: parallelism.pipeline)
+            let memory = MemoryBudget(model: model, gpu: gpu, precision: precision, tensorParallel: tensor, pipelineParallel: parallelism.pipeline,
+                                      attentionDataParallel: parallelism.attentionDataParallel && tensor > 1)
             return memory.weightsFit && memory.kvCapacityTokens / serving.kvBlockTokens * serving.kvBlockTokens >= longest
         }
         var options: [String] = []

@@ -61,6 +61,9 @@ extension Scenario {
         parallelism = try Self.parallelism(root.optional("parallelism"), groups: nodeGroups, model: model, note: note)
 
         serving = try Self.serving(root.optional("serving"), note: note)
+        for index in groups.indices {
+            groups[index].gpu.efficiency.release = serving.stackRelease
+        }
         workload = try Self.workload(workloadMap, benchmark: benchmark, baseDirectory: baseDirectory, maxContext: model.maxContext, note: note)
         self.locations = locations
     }
@@ -126,17 +129,20 @@ extension Scenario {
         }
     }
 
-    /// `parallelism: {tensor:, pipeline:, expert:, data:, expert_imbalance:}`, checked against the
+    /// `parallelism: {tensor:, pipeline:, expert:, data:, expert_imbalance:, attention:}`, checked against the
     /// nodes and the model: a replica fills part of a node or whole nodes; expert parallelism needs
     /// a mixture-of-experts model; `data`, if given, must be the replica count the rest implies.
     private static func parallelism(_ value: YAMLValue?, groups: [NodeGroup], model: ModelArchitecture,
                                     note: (YAMLValue) -> YAMLValue) throws -> Parallelism {
-        let map = try value?.mapping(allowed: ["tensor", "pipeline", "expert", "data", "expert_imbalance"])
+        let map = try value?.mapping(allowed: ["tensor", "pipeline", "expert", "data", "expert_imbalance", "attention"])
         var result = Parallelism(
             tensor: try map?.optional("tensor").map { try note($0).int(in: 1...1024) } ?? 1,
             pipeline: try map?.optional("pipeline").map { try note($0).int(in: 1...model.layers) } ?? 1,
             expert: try map?.optional("expert").map { try note($0).int(in: 1...1024) } ?? 1,
             expertImbalance: try map?.optional("expert_imbalance").map { try note($0).double(in: 1...100) } ?? 1)
+        if let attention = map?.optional("attention") {
+            result.attention = try note(attention).choice(Parallelism.AttentionSplit.self)
+        }
         let perReplica = result.gpusPerReplica
         for group in groups {
             let perNode = group.gpusPerNode
@@ -179,7 +185,7 @@ extension Scenario {
 
     static let servingKeys = ["scheduler", "max_batch_seqs", "max_batch_tokens", "chunk_tokens", "kv_policy", "kv_block_tokens",
                               "router", "dispatch_latency_ms", "prefill_replicas_per_node", "step_overhead_ms", "variability",
-                              "load_generator", "speculative"]
+                              "load_generator", "speculative", "stack_release"]
 
     private static func serving(_ value: YAMLValue?, note: (YAMLValue) -> YAMLValue) throws -> ServingConfig {
         let map = try value?.mapping(allowed: servingKeys)
@@ -223,6 +229,13 @@ extension Scenario {
             stepOverhead: try ms("step_overhead_ms"),
             variability: variability, loadGenerator: generator)
         config.speculation = speculation
+        if let value = map?.optional("stack_release") {
+            let release = try note(value).string()
+            guard release.wholeMatch(of: /v[0-9]+(\.[0-9]+)*/) != nil else {
+                throw value.error("'\(release)' is not a release name", valid: "an MLPerf round such as v4.1 or v5.1 (the efficiency profile's releases)")
+            }
+            config.stackRelease = release
+        }
         return config
     }
 

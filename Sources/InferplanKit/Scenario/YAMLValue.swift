@@ -167,6 +167,19 @@ extension YAMLValue {
         return YAMLMapping(owner: self, entries: entries)
     }
 
+    /// This value as a mapping whose keys are names the caller checks itself (a table keyed by
+    /// release or id), not a fixed set of settings.
+    public func namedMapping(of what: String) throws -> YAMLMapping {
+        guard case .mapping(let mapping) = node else {
+            throw error("expected a mapping of \(what), found \(shown)")
+        }
+        let entries = mapping.map { keyNode, valueNode in
+            let key = keyNode.string ?? ""
+            return (key, YAMLValue(node: valueNode, source: source, path: path + [key], inheritedOverride: override))
+        }
+        return YAMLMapping(owner: self, entries: entries)
+    }
+
     public func sequence() throws -> [YAMLValue] {
         guard case .sequence(let sequence) = node else { throw error("expected a list, found \(shown)") }
         return sequence.enumerated().map { index, element in

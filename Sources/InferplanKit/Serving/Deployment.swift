@@ -53,7 +53,7 @@ public struct Deployment: Sendable {
             if let overhead = serving.stepOverhead { gpu.efficiency.stepOverhead = overhead }
             return Group(gpu: gpu, gpusPerNode: group.gpusPerNode, nodes: group.nodes,
                          memory: MemoryBudget(model: model, gpu: gpu, precision: precision, tensorParallel: tensorParallel,
-                                              pipelineParallel: parallelism.pipeline),
+                                              pipelineParallel: parallelism.pipeline, attentionDataParallel: parallelism.attentionDataParallel),
                          stepModel: StepTimeModel(model: model, gpu: gpu, precision: precision, tensorParallel: tensorParallel,
                                                   gpusPerNode: group.gpusPerNode, scaleOut: group.scaleOut ?? scaleOut,
                                                   parallelism: parallelism, speculation: serving.speculation),

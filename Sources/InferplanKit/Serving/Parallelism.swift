@@ -10,6 +10,19 @@ public struct Parallelism: Sendable, Equatable {
     public var expert: Int
     /// Load on the busiest expert GPU beyond uniform routing's expected maximum (1 = uniform).
     public var expertImbalance: Double
+    /// How attention is spread over the tensor group: split by head (`tensor`), or data-parallel
+    /// (`data`): each GPU runs attention for its own share of the replica's sequences with a full
+    /// copy of the attention weights and keeps their KV cache, while the FFN or experts stay split
+    /// over the group. DeepSeek deployments run it so: MLA's single latent cannot be split by head,
+    /// so under tensor parallelism every GPU would hold the whole cache.
+    public var attention: AttentionSplit = .tensor
+
+    public enum AttentionSplit: String, CaseIterable, Sendable {
+        case tensor, data
+    }
+
+    /// True when attention is data-parallel over a group of more than one GPU.
+    public var attentionDataParallel: Bool { attention == .data && tensor > 1 }
 
     public init(tensor: Int = 1, pipeline: Int = 1, expert: Int = 1, expertImbalance: Double = 1) {
         self.tensor = tensor

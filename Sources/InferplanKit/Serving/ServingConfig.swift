@@ -64,6 +64,9 @@ public struct ServingConfig: Sendable, Equatable {
     public var loadGenerator: LoadGenerator?
     /// Speculative decoding (`serving.speculative`); nil: off.
     public var speculation: SpeculativeDecoding?
+    /// The release of the software stack, named by the MLPerf round it was submitted in (e.g.
+    /// "v4.1"): selects the efficiency profiles' release factors. nil: the newest release.
+    public var stackRelease: String?
 
     public init(scheduler: SchedulerKind = .continuous, maxBatchSequences: Int, maxBatchTokens: Int,
                 chunkTokens: Int? = nil, kvPolicy: KVCachePolicy = .paged, kvBlockTokens: Int = 16,

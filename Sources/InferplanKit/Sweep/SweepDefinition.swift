@@ -52,6 +52,13 @@ public struct SweepDefinition: Sendable {
         for (keyNode, valueNode) in axesMapping {
             let key = keyNode.string ?? ""
             let value = YAMLValue(node: valueNode, source: document.source, path: ["axes", key])
+            // A key path is dotted scenario keys, nothing else: `.` or `hardware.nodes=3` would
+            // otherwise make every point invalid and the sweep still exit 0.
+            guard key.wholeMatch(of: /[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*/) != nil else {
+                let line = keyNode.mark.map { "\(document.source.name):\($0.line)" } ?? path
+                throw InputError(location: line, keyPath: "axes", problem: "'\(key)' is not a key path",
+                                 valid: "dotted scenario keys such as hardware.nodes or serving.max_batch_seqs, mapped to a list of values")
+            }
             let items = try value.sequence()
             guard !items.isEmpty else { throw value.error("an axis needs at least one value", valid: "[value, ...]") }
             axes.append(Axis(keyPath: key, values: try items.map { try Self.yamlText($0) }))
@@ -115,6 +122,10 @@ public struct SweepDefinition: Sendable {
     private static func yamlText(_ value: YAMLValue) throws -> String {
         func flow(_ node: Node) -> String {
             switch node {
+            // A quoted value stays quoted, so that `"x # y"` is not cut at its `#` when parsed again.
+            case .scalar(let scalar) where scalar.style == .singleQuoted || scalar.style == .doubleQuoted:
+                return "\"" + scalar.string.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                    .replacingOccurrences(of: "\n", with: "\\n") + "\""
             case .scalar(let scalar): return scalar.string
             case .mapping(let mapping): return "{" + mapping.map { "\(flow($0.key)): \(flow($0.value))" }.joined(separator: ", ") + "}"
             case .sequence(let sequence): return "[" + sequence.map(flow).joined(separator: ", ") + "]"

@@ -6,7 +6,10 @@ import Foundation
 ///
 /// Resuming never loses or repeats a point: finished points are read back from the journal; a
 /// half-written last line (a kill mid-write) is cut off; the CSV is rebuilt from the journal. A
-/// folder holding another sweep's results is refused, never overwritten.
+/// folder holding another sweep's results is refused, never overwritten. One sweep (shard) writes to
+/// a folder at a time: it holds an exclusive `flock` on `<stem>.lock` while it lives, which the
+/// kernel releases however the process ends (SIGKILL included), so a second run is refused at once
+/// and never interleaves its lines with the first's.
 public final class SweepResults: @unchecked Sendable {
     public let directory: String
     public let axes: [String]
@@ -14,6 +17,8 @@ public final class SweepResults: @unchecked Sendable {
     private let lock = NSLock()
     private var jsonl: FileHandle?
     private var csv: FileHandle?
+    /// The descriptor holding the folder's lock (-1: none).
+    private var lockDescriptor: Int32 = -1
     public private(set) var rows: [Int: SweepRow] = [:]
 
     public var jsonlPath: String { (directory as NSString).appendingPathComponent(stem + ".jsonl") }
@@ -27,6 +32,7 @@ public final class SweepResults: @unchecked Sendable {
         self.stem = shard.count == 1 ? "results" : "results.shard-\(shard.index)-of-\(shard.count)"
         let manager = FileManager.default
         try? manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try takeLock()
         let manifest = Self.manifest(name: sweep.name, fingerprint: sweep.fingerprint, points: sweep.count, axes: axes, shard: shard)
         if let existing = manager.contents(atPath: manifestPath) {
             guard String(decoding: existing, as: UTF8.self) == manifest else {
@@ -61,6 +67,25 @@ public final class SweepResults: @unchecked Sendable {
     deinit {
         try? jsonl?.close()
         try? csv?.close()
+        if lockDescriptor >= 0 { close(lockDescriptor) }
+    }
+
+    var lockPath: String { (directory as NSString).appendingPathComponent(stem + ".lock") }
+
+    /// Takes the folder's exclusive lock, or says that another run holds it.
+    private func takeLock() throws {
+        let descriptor = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw InputError(location: "--output \(directory)", keyPath: "",
+                             problem: "cannot create \(lockPath): \(String(cString: strerror(errno)))", valid: "a folder this user can write to")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw InputError(location: "--output \(directory)", keyPath: "",
+                             problem: "another sweep is writing to this folder (it holds \(lockPath))",
+                             valid: "wait for it to finish, or use another --output folder")
+        }
+        lockDescriptor = descriptor
     }
 
     /// Reads the journal; cuts off a half-written last line.

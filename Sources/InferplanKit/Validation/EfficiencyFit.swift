@@ -10,7 +10,12 @@ import Foundation
 ///   whose bandwidths differ by at least 1.5x (else it cannot be told from compute and stays as
 ///   stated);
 /// - `profile:fp4`: fitted afterwards on the FP4 rows, the others held (an FP4 row's attention runs
-///   in its FP8 KV cache, while no FP8 row depends on FP4).
+///   in its FP8 KV cache, while no FP8 row depends on FP4);
+/// - `profile@round`: the stack's release factor for each MLPerf round with at least
+///   `minimumRowsPerRelease` Offline rows, relative to the newest such round (factor 1): the same
+///   silicon gets faster kernels release by release. Fitted with the first format whose rows it
+///   has; a round with fewer rows takes the factor of the fitted round before it
+///   (`EfficiencyProfile.effectiveRelease`), as a prediction for a round not yet run does.
 /// A parameter without rows of its own takes a stated rule: an FP4 efficiency from its stack's FP8
 /// one times the FP4/FP8 ratio another stack shows; an FP8 one from another stack's.
 ///
@@ -39,7 +44,7 @@ public struct EfficiencyFit: Sendable {
             switch self {
             case .accelerator: return result.accelerator
             case .model: return result.benchmark
-            case .round: return result.row.fields["round"] ?? "?"
+            case .round: return result.round ?? "?"
             }
         }
     }
@@ -49,6 +54,11 @@ public struct EfficiencyFit: Sendable {
     static let bandwidthGrid = [0.55, 0.75, 1.0]
     /// Bandwidths of a stack's rows must differ by this factor for its bandwidth to be fitted.
     static let bandwidthSpreadToFit = 1.5
+    /// A round needs this many Offline rows of a stack for its release factor to be fitted: fewer
+    /// would let one submitter's result set a parameter of its own.
+    static let minimumRowsPerRelease = 5
+    /// Where a release factor may lie.
+    static let releaseBounds = 0.5...1.5
 
     public var validator: Validator
     public var jobs: Int
@@ -68,11 +78,15 @@ public struct EfficiencyFit: Sendable {
         var width: Int
         var memoryBandwidth: Double
         var table: ResponseTable
+        /// The release factor the row's compute efficiency takes (`profile@round`); nil: the
+        /// reference release (factor 1) or no round.
+        var releaseKey: String?
 
         /// log(predicted / published) at the given parameter values.
         func residual(_ values: [String: Double], catalog: [String: Double]) -> Double {
-            table.logPrediction(compute: values[computeKey] ?? catalog[computeKey]!,
-                                bandwidth: values[bandwidthKey] ?? catalog[bandwidthKey]!) - log(result.tokensPerSecond!)
+            let factor = releaseKey.map { values[$0] ?? 1 } ?? 1
+            return table.logPrediction(compute: min(1, (values[computeKey] ?? catalog[computeKey]!) * factor),
+                                       bandwidth: values[bandwidthKey] ?? catalog[bandwidthKey]!) - log(result.tokensPerSecond!)
         }
     }
 
@@ -106,6 +120,8 @@ public struct EfficiencyFit: Sendable {
                 group.gpu.efficiency.apply(overrides: [efficiency.parameterKey(setups[row].format): compute, efficiency.bandwidthKey: bandwidth])
                 return group
             }
+            // The grid is of the compute efficiency the row runs at: its release factor is the fit's.
+            for index in scenario.groups.indices { scenario.groups[index].gpu.efficiency.release = nil }
             guard let outcome = try? Simulation.outcome(scenario), outcome.metrics.outputTokensPerSecond > 0 else { return .nan }
             return log(outcome.metrics.outputTokensPerSecond)
         }
@@ -122,10 +138,30 @@ public struct EfficiencyFit: Sendable {
         return (rows, catalog)
     }
 
+    /// Each row's release factor key, from the rounds of its stack that have enough rows, and per
+    /// stack the reference round (the newest of them, factor 1).
+    static func assignReleases(_ rows: [Prepared]) -> (rows: [Prepared], references: [String: String]) {
+        var fitted: [String: [String]] = [:]
+        for profile in Set(rows.map(\.profile)) {
+            let rounds = rows.filter { $0.profile == profile }.compactMap(\.result.round)
+            fitted[profile] = Set(rounds).filter { round in rounds.filter { $0 == round }.count >= minimumRowsPerRelease }
+                .sorted { EfficiencyProfile.releaseOrder($0, $1) }
+        }
+        let references = fitted.compactMapValues(\.last)
+        let assigned = rows.map { row -> Prepared in
+            var row = row
+            let release = EfficiencyProfile.effectiveRelease(row.result.round, among: fitted[row.profile] ?? [])
+            row.releaseKey = release.flatMap { $0 == references[row.profile] ? nil : "\(row.profile)@\($0)" }
+            return row
+        }
+        return (assigned, references)
+    }
+
     /// Where a parameter may lie: inside the grid it was tabulated on (no extrapolation), and never
     /// above 1.
     static func bounds(_ key: String) -> ClosedRange<Double> {
-        key.hasSuffix(":bandwidth") ? bandwidthGrid.first!...bandwidthGrid.last! : computeGrid.first!...computeGrid.last!
+        if key.contains("@") { return releaseBounds }
+        return key.hasSuffix(":bandwidth") ? bandwidthGrid.first!...bandwidthGrid.last! : computeGrid.first!...computeGrid.last!
     }
 
     static func bounded(_ x: Double, _ range: ClosedRange<Double>) -> Double {
@@ -151,8 +187,15 @@ public struct EfficiencyFit: Sendable {
     /// Fits the parameters on `rows` (see the type's description), with the stated rules for
     /// parameters that have no rows.
     func fitParameters(_ rows: [Prepared], catalog: [String: Double]) throws -> [String: Parameter] {
+        let (rows, references) = validator.stackReleases ? Self.assignReleases(rows) : (rows, [:])
         var parameters: [String: Parameter] = [:]
         var values: [String: Double] = [:]
+        for (profile, round) in references {
+            let key = "\(profile)@\(round)"
+            values[key] = 1
+            parameters[key] = Parameter(key: key, value: 1, rows: rows.filter { $0.profile == profile && $0.result.round == round }.count,
+                                        source: "reference: the newest release with rows")
+        }
         let profiles = Set(catalog.keys.map { String($0.split(separator: ":")[0]) }).sorted()
         // Widest formats first: FP8 (with the bandwidth), then FP4 with both held.
         for width in [16, 8, 6, 4] {
@@ -165,9 +208,10 @@ public struct EfficiencyFit: Sendable {
                 if parameters[bandwidthKey] == nil, bandwidths.max()! >= Self.bandwidthSpreadToFit * bandwidths.min()! {
                     keys.append(bandwidthKey)
                 }
+                keys += Set(mine.compactMap(\.releaseKey)).filter { values[$0] == nil }.sorted()
                 let held = values
                 let bounds = keys.map(Self.bounds)
-                let fit = try LeastSquares.fit(initial: zip(keys, bounds).map { Self.unbounded(catalog[$0]!, $1) }, step: 1e-3) { x in
+                let fit = try LeastSquares.fit(initial: zip(keys, bounds).map { Self.unbounded(catalog[$0] ?? 1, $1) }, step: 1e-3) { x in
                     var trial = held
                     for (index, key) in keys.enumerated() { trial[key] = Self.bounded(x[index], bounds[index]) }
                     return mine.map { Self.huber($0.residual(trial, catalog: catalog)) }

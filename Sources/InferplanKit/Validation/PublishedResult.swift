@@ -15,6 +15,9 @@ public struct PublishedResult: Sendable {
     public var kvCache: String
     public var tensorParallel: Int?
     public var outputTokensPerSample: Double?
+    /// The MLPerf round (`v4.1`): the release of the software stack the result ran; nil if the
+    /// CSV has no round column or leaves it empty.
+    public var round: String?
 
     public init(row: CSVTable.Row, file: String) throws {
         self.row = row
@@ -47,6 +50,12 @@ public struct PublishedResult: Sendable {
         kvCache = field("kv_cache")
         tensorParallel = try int("tensor_parallel", allowEmpty: true)
         outputTokensPerSample = try double("output_tokens_per_sample")
+        let round = field("round")
+        guard round.isEmpty || round.wholeMatch(of: /v[0-9]+(\.[0-9]+)*/) != nil else {
+            throw InputError(location: "\(file):\(row.line)", keyPath: "round", problem: "'\(round)' is not an MLPerf round",
+                             valid: "a round such as v4.1 or v5.1, or empty")
+        }
+        self.round = round.isEmpty ? nil : round
     }
 }
 

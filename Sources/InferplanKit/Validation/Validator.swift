@@ -4,8 +4,8 @@ import Foundation
 ///
 /// Each row becomes a scenario written as YAML and decoded by the same code as a user's scenario
 /// file, so rows get the same checks. The prediction uses only the row's description (benchmark,
-/// scenario, accelerator, GPUs, nodes, formats, tensor parallelism, and the mean output length the
-/// run produced), never its published throughput.
+/// scenario, accelerator, GPUs, nodes, formats, tensor parallelism, the round (the release of its
+/// software stack) and the mean output length the run produced), never its published throughput.
 public struct Validator: Sendable {
     public var catalog: Catalog
     /// Serving a submitter would configure: chunked prefill with paged KV (TensorRT-LLM and vLLM
@@ -20,6 +20,8 @@ public struct Validator: Sendable {
     public var overlapExponentOverride: Double?
     /// GEMM half-efficiency tokens to use instead of every profile's (for choosing it).
     public var gemmHalfEfficiencyTokensOverride: Double?
+    /// Whether a row runs the release of its stack from its round (else every row the newest).
+    public var stackReleases = true
 
     public init(catalog: Catalog = .bundled) {
         self.catalog = catalog
@@ -79,23 +81,30 @@ public struct Validator: Sendable {
         }
         workload += "}"
         let groups = try Self.nodeGroups(of: result).map { "{gpu: \($0.gpu), gpus_per_node: \($0.gpusPerNode), nodes: \($0.nodes)}" }
+        // Multi-head latent attention cannot split its cache by head: its deployments (DeepSeek's
+        // own, TensorRT-LLM's and SGLang's) run attention data-parallel with the experts spread over
+        // the group, and their batch limits apply per attention rank.
+        let model = try catalog.model(catalog.document(.models, id: catalog.benchmark(catalog.document(.benchmarks, id: "mlperf-\(result.benchmark)")).model))
+        let latent = model.attention.latent != nil && model.moe != nil && tensorParallel > 1
+        let parallelism = latent ? "{tensor: \(tensorParallel), expert: \(tensorParallel), attention: data}" : "{tensor: \(tensorParallel)}"
+        let ranks = latent ? tensorParallel : 1
         let text = """
         hardware: {node_groups: [\(groups.joined(separator: ", "))]}
         precision: {weights: \(result.weights), kv_cache: \(result.kvCache)}
-        parallelism: {tensor: \(tensorParallel)}
-        serving: {scheduler: chunked-prefill, max_batch_seqs: \(maxBatchSequences), max_batch_tokens: \(maxBatchTokens)}
+        parallelism: \(parallelism)
+        serving: {scheduler: chunked-prefill, max_batch_seqs: \(maxBatchSequences * ranks), max_batch_tokens: \(maxBatchTokens * ranks)\(stackReleases ? result.round.map { ", stack_release: \($0)" } ?? "" : "")}
         workload: \(workload)
         """
         let document = try YAMLDocument.parse(text, name: result.location)
         var scenario = try Scenario(document: document, baseDirectory: ".", catalog: catalog)
         for index in scenario.groups.indices {
             scenario.groups[index].gpu.efficiency.apply(overrides: efficiencyOverrides)
-        }
-        if let exponent = overlapExponentOverride {
-            scenario.gpu.efficiency.overlapExponent = exponent
-        }
-        if let tokens = gemmHalfEfficiencyTokensOverride {
-            scenario.gpu.efficiency.gemmHalfEfficiencyTokens = tokens
+            if let exponent = overlapExponentOverride {
+                scenario.groups[index].gpu.efficiency.overlapExponent = exponent
+            }
+            if let tokens = gemmHalfEfficiencyTokensOverride {
+                scenario.groups[index].gpu.efficiency.gemmHalfEfficiencyTokens = tokens
+            }
         }
         return scenario
     }
