@@ -25,6 +25,23 @@ import Testing
         #expect(!probe.probe(search.maxQPS * 1.05).meets)
     }
 
+    /// Issue 19: a round's probes run at once, at rates that do not depend on the cores, so the
+    /// answer and every probe are the same on one core as on three; and the bracket holds:
+    /// the answer passed, the failing rate failed, within the tolerance.
+    @Test func theSearchDoesNotDependOnTheCores() throws {
+        let scenario = try scenario()
+        let deployment = try scenario.deployment()
+        let limits = try #require(scenario.workload.limits)
+        let search = MaxRateSearch(deployment: deployment, workload: scenario.workload, limits: limits, tolerance: 0.01)
+        let one = try search.run(jobs: 1), three = try search.run(jobs: 3)
+        #expect(one.maxQPS == three.maxQPS && one.failingQPS == three.failingQPS)
+        #expect(one.probes.map(\.qps) == three.probes.map(\.qps))
+        #expect(one.probes.count % MaxRateSearch.probesPerRound == 0)
+        #expect(one.probes.contains { $0.qps == one.maxQPS && $0.meetsLimits })
+        #expect(one.probes.contains { $0.qps == one.failingQPS && !$0.meetsLimits })
+        #expect((one.failingQPS - one.maxQPS) / one.maxQPS <= 0.01)
+    }
+
     @Test func commonRandomNumbersScaleArrivalsExactly() {
         var workload = Workload(benchmark: "t", scenario: .server, input: .init(.lognormal(mean: 200, sigma: 1)), output: .init(.fixed(9)),
                                 samples: 0, qps: 10, duration: 100, seed: 4, limits: nil)

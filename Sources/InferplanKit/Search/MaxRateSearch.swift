@@ -1,14 +1,20 @@
+import Foundation
+
 /// The highest Poisson rate whose p99 TTFT and p99 TPOT stay within the limits, found the way
 /// MLPerf's Server and Interactive results are: by running the full-length scenario at candidate
 /// rates.
 ///
-/// Bracket, then bisect: the first guess is the Offline capacity (tokens/s over mean output
-/// tokens), raised by half until a rate fails and halved until one passes; then the bracket is
-/// bisected until its width is at most `tolerance` of its lower end. Robust to the noise of a finite
-/// run by construction: every probe uses the same seed (common random numbers: the k-th query has
-/// the same lengths at every rate and its arrival time scales as 1/rate), and each probe lasts the
-/// benchmark's full minimum duration (600 s by default), so its p99 rests on thousands of queries.
-public struct MaxRateSearch {
+/// Bracket, then narrow, `probesPerRound` rates at a time, run at once on the available cores: the
+/// first round tries the Offline capacity (tokens/s over mean output tokens) and 1.5 and 2.25 times
+/// it, raising by that much again while all pass, or halving while none does; then each round
+/// splits the bracket into `probesPerRound + 1` equal parts, until its width is at most `tolerance`
+/// of its lower end. The rates tried never depend on the number of cores, so neither does the
+/// answer. Robust to the noise of a finite run by construction: every probe uses the same seed
+/// (common random numbers: the k-th query has the same lengths at every rate and its arrival time
+/// scales as 1/rate), and each probe lasts the benchmark's full minimum duration (600 s by
+/// default), so its p99 rests on thousands of queries. Where noise makes a passing rate lie above a
+/// failing one, the bracket is the highest pass below the lowest failure.
+public struct MaxRateSearch: Sendable {
     public struct Probe: Sendable, Encodable {
         public var qps: Double
         public var meetsLimits: Bool
@@ -62,48 +68,64 @@ public struct MaxRateSearch {
         public var maxRequests: Int
     }
 
-    /// Runs the search; probes are capped at `maxRequests` expected queries each, as every run is.
-    public func run(maxRequests: Int = Scenario.maxRequests) throws -> Result {
+    /// Rates tried per round, run at once (on up to this many cores).
+    public static let probesPerRound = 3
+
+    /// Runs the search on up to `jobs` cores; probes are capped at `maxRequests` expected queries
+    /// each, as every run is.
+    public func run(maxRequests: Int = Scenario.maxRequests, jobs: Int = availableCores) throws -> Result {
         var probes: [Probe] = []
         var passing: (qps: Double, metrics: RunMetrics)?
-        var lightest: RunMetrics?
-        func test(_ qps: Double) throws -> Bool {
-            let expected = qps * workload.duration
-            if expected > Double(maxRequests) { throw TooManyRequests(qps: qps, requests: expected, maxRequests: maxRequests) }
-            let (meets, metrics) = probe(qps)
-            probes.append(Probe(qps: qps, meetsLimits: meets, ttftP99Ms: metrics.ttft.p99, tpotP99Ms: metrics.tpot.p99,
-                                outputTokensPerS: metrics.outputTokensPerSecond))
-            if meets, qps > (passing?.qps ?? -1) { passing = (qps, metrics) }
-            if !meets { lightest = metrics }
-            return meets
+        /// The run at the lowest failing rate (reported when no rate passes).
+        var lightest: (qps: Double, metrics: RunMetrics)?
+        /// Probes `rates` (ascending) at once; returns whether each meets the limits.
+        func test(_ rates: [Double]) throws -> [Bool] {
+            for qps in rates where qps * workload.duration > Double(maxRequests) {
+                throw TooManyRequests(qps: qps, requests: qps * workload.duration, maxRequests: maxRequests)
+            }
+            let outcomes = rates.parallelMap(jobs: jobs) { qps in self.probe(qps) }
+            for (qps, (meets, metrics)) in zip(rates, outcomes) {
+                probes.append(Probe(qps: qps, meetsLimits: meets, ttftP99Ms: metrics.ttft.p99, tpotP99Ms: metrics.tpot.p99,
+                                    outputTokensPerS: metrics.outputTokensPerSecond))
+                if meets, qps > (passing?.qps ?? -1) { passing = (qps, metrics) }
+                if !meets, qps < (lightest?.qps ?? .infinity) { lightest = (qps, metrics) }
+            }
+            return outcomes.map(\.meets)
+        }
+        let k = Self.probesPerRound
+        var low = 0.0, high = Double.infinity
+        /// Narrows the bracket with one round's outcomes: the lowest failure above `low` becomes
+        /// `high`, the highest pass below it `low`.
+        func narrow(_ rates: [Double], _ meets: [Bool]) {
+            if let failure = zip(rates, meets).first(where: { !$0.1 && $0.0 > low })?.0 { high = min(high, failure) }
+            if let pass = zip(rates, meets).filter({ $0.1 && $0.0 < high }).map(\.0).max() { low = max(low, pass) }
         }
 
-        var high = capacityEstimate()
-        var low = 0.0
-        // Bracket: raise until a rate fails, then lower until one passes.
-        var raises = 0
-        while try test(high) {
-            low = high
-            high *= 1.5
-            raises += 1
-            if raises == 12 { break }
+        // Bracket: raise by 1.5x steps while every rate passes, at most 12 steps above capacity.
+        var base = capacityEstimate()
+        var steps = 0
+        while high == .infinity {
+            let rates = (0..<k).map { base * pow(1.5, Double($0)) }
+            narrow(rates, try test(rates))
+            steps += k
+            base = rates.last! * 1.5
+            if steps >= 12 { break }
         }
-        if low == 0 {
-            var candidate = high / 2
-            while try !test(candidate) {
-                high = candidate
-                candidate /= 2
-                if candidate < high * 1e-4 || candidate * workload.duration < 1 {
-                    // Even a trickle misses the limits (e.g. a TTFT limit below one bare prefill).
-                    return Result(maxQPS: 0, metrics: lightest!, failingQPS: candidate, probes: probes, tolerance: tolerance)
-                }
+        if high == .infinity { high = base }
+        // Lower by halves while no rate passes.
+        while low == 0 {
+            let rates = (1...k).map { high / pow(2, Double($0)) }.reversed().map { $0 }
+            if rates[0] * workload.duration < 1 {
+                // Even a trickle misses the limits (e.g. a TTFT limit below one bare prefill).
+                return Result(maxQPS: 0, metrics: lightest!.metrics, failingQPS: high, probes: probes, tolerance: tolerance)
             }
-            low = candidate
+            narrow(rates, try test(rates))
+            if low == 0 { high = rates[0] }
         }
-        // Bisect to the stated tolerance.
+        // Narrow to the stated tolerance.
         while (high - low) / low > tolerance {
-            let mid = (low + high) / 2
-            if try test(mid) { low = mid } else { high = mid }
+            let rates = (1...k).map { low + (high - low) * Double($0) / Double(k + 1) }
+            narrow(rates, try test(rates))
         }
         return Result(maxQPS: low, metrics: passing!.metrics, failingQPS: high, probes: probes, tolerance: tolerance)
     }
