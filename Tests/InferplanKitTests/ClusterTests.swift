@@ -92,7 +92,7 @@ import Testing
 
     @Test func unevenAndMixedClusterRows() throws {
         let header = "round,benchmark,scenario,submitter_system,accelerator,gpus,nodes,tokens_per_s,weights,kv_cache,tensor_parallel,output_tokens_per_sample,ttft_p99_ms,tpot_p99_ms\n"
-        let table = try CSVTable(text: header + "x,llama2-70b,offline,s,mi300x,87,11,1,fp8,fp8,1,,,\nx,llama2-70b,offline,s,mi300x+mi325x+mi355x,24,3,1,fp8,fp8,1,,,\n", file: "t.csv")
+        let table = try CSVTable(text: header + "v6.0,llama2-70b,offline,s,mi300x,87,11,1,fp8,fp8,1,,,\nv6.0,llama2-70b,offline,s,mi300x+mi325x+mi355x,24,3,1,fp8,fp8,1,,,\n", file: "t.csv")
         let uneven = try Validator.nodeGroups(of: PublishedResult(row: table.rows[0], file: "t.csv"))
         #expect(uneven.map(\.gpusPerNode) == [8, 7] && uneven.map(\.nodes) == [10, 1])
         let mixed = try Validator.nodeGroups(of: PublishedResult(row: table.rows[1], file: "t.csv"))

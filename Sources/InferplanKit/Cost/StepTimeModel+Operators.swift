@@ -34,7 +34,7 @@ extension StepTimeModel {
         op("qkv_projection", layers,
            flops: 2 * a * qkvParameters / ws,
            bytes: weights.qkvBytesPerLayer / ws + a * (h + Double(model.qkvWidth) / ws) * Self.activationBytes,
-           attentionProjectionFormat, rows: a, split: ws > 1 ? Double(model.qkvWidth) / ws : nil)
+           attentionProjectionFormat, rows: a, split: Double(model.qkvWidth) / ws)
 
         // Attention over the KV cache, in the KV cache's format (never the weights'). Decode tokens
         // attend to their whole cache plus themselves; prefill chunks as counted in `StepWork`.
@@ -63,7 +63,7 @@ extension StepTimeModel {
         op("o_projection", layers,
            flops: 2 * a * width * h / ws,
            bytes: weights.outputBytesPerLayer / ws + a * (width / ws + h) * Self.activationBytes,
-           attentionProjectionFormat, rows: a, split: ws > 1 ? width / ws : nil)
+           attentionProjectionFormat, rows: a, split: width / ws)
 
         if model.denseFFNLayers > 0 {
             op("dense_ffn", Double(model.denseFFNLayers),
