@@ -5,11 +5,12 @@ import Foundation
 /// rates.
 ///
 /// Bracket, then narrow, `probesPerRound` rates at a time, run at once on the available cores: the
-/// first round tries the Offline capacity (tokens/s over mean output tokens) and 1.5 and 2.25 times
-/// it, raising by that much again while all pass, or halving while none does; then each round
-/// splits the bracket into `probesPerRound + 1` equal parts, until its width is at most `tolerance`
-/// of its lower end. The rates tried never depend on the number of cores, so neither does the
-/// answer. Robust to the noise of a finite run by construction: every probe uses the same seed
+/// first round tries the Offline capacity (tokens/s over mean output tokens) and 1.5 times it,
+/// raising by that much again while all pass, or halving while none does; then each round splits
+/// the bracket into `probesPerRound + 1` equal parts (a round of two probes narrows it threefold in
+/// the time of one probe on two cores, against twofold for bisection), until its width is at most
+/// `tolerance` of its lower end. The rates tried never depend on the number of cores, so neither
+/// does the answer. Robust to the noise of a finite run by construction: every probe uses the same seed
 /// (common random numbers: the k-th query has the same lengths at every rate and its arrival time
 /// scales as 1/rate), and each probe lasts the benchmark's full minimum duration (600 s by
 /// default), so its p99 rests on thousands of queries. Where noise makes a passing rate lie above a
@@ -68,8 +69,10 @@ public struct MaxRateSearch: Sendable {
         public var maxRequests: Int
     }
 
-    /// Rates tried per round, run at once (on up to this many cores).
-    public static let probesPerRound = 3
+    /// Rates tried per round, run at once (on up to this many cores). Two: this machine class has two
+    /// cores, and a third probe per round would cost a whole probe time there for a 4x instead of 3x
+    /// narrowing.
+    public static let probesPerRound = 2
 
     /// Runs the search on up to `jobs` cores; probes are capped at `maxRequests` expected queries
     /// each, as every run is.
