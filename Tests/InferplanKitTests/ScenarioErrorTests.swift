@@ -20,6 +20,21 @@ import Testing
         Fixtures.defaultScenarioYAML.replacingOccurrences(of: old, with: new)
     }
 
+    /// Issue 20: an error never echoes the content of a file that is not YAML (a model path naming
+    /// a CSV, say), and quotes a found value only as a short excerpt with control characters escaped.
+    @Test func errorsQuoteOnlyShortExcerptsAndNeverAForeignFile() throws {
+        let scratch = ScratchFolder()
+        try "api-key-0123456789,secret\nsecond line\n".write(toFile: scratch.file("model.csv"), atomically: true, encoding: .utf8)
+        let foreign = try error(Fixtures.defaultScenarioYAML, overrides: ["model=\(scratch.file("model.csv"))"])
+        #expect(!foreign.description.contains("api-key") && !foreign.description.contains("secret"))
+        #expect(foreign.problem.contains("text that is not a YAML mapping"))
+        let long = String(repeating: "x", count: 100)
+        let cut = try error(Fixtures.defaultScenarioYAML, overrides: ["parallelism.tensor=\(long)"])
+        #expect(cut.problem.hasSuffix("found '\(String(repeating: "x", count: 40))...'"))
+        let control = try error(Fixtures.defaultScenarioYAML, overrides: ["precision.weights=\"a\\u0007b\""])
+        #expect(control.problem.contains("'a\\u{07}b'"), "\(control.problem)")
+    }
+
     @Test func unknownKeySuggestsTheRightOneAndListsAllowed() throws {
         let e = try error(replacing("parallelism: {tensor: 1}", with: "parallelism: {tensr: 1}"))
         #expect(e.location == "bad.yaml:4")

@@ -56,13 +56,26 @@ public struct YAMLValue {
     }
 
     /// A short rendering of the value for messages (`'abc'`, `12`, `a mapping`).
+    /// How an error names what it found. A whole document that is one scalar is some other kind
+    /// of file (a CSV, a key, notes): its content is never echoed. A value inside a document is
+    /// quoted, cut to `shownLimit` characters with control characters escaped.
     var shown: String {
         switch node {
-        case .scalar(let scalar): return "'\(scalar.string)'"
+        case .scalar where path.isEmpty: return "text that is not a YAML mapping (is it the right file?)"
+        case .scalar(let scalar): return "'\(Self.excerpt(scalar.string))'"
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .alias: return "an alias"
         }
+    }
+
+    /// Characters of a found value an error quotes.
+    static let shownLimit = 40
+
+    /// `text` cut to `shownLimit` characters ("..." marks the cut), control characters escaped.
+    static func excerpt(_ text: String) -> String {
+        let cut = text.count > shownLimit ? String(text.prefix(shownLimit)) + "..." : text
+        return cut.unicodeScalars.map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }.joined()
     }
 
     /// True for an explicit YAML null (`~`, `null` or an empty value).
@@ -89,7 +102,7 @@ extension YAMLValue {
             throw error("expected a number, found \(shown)", valid: range.map { describe($0, unit) } ?? "a finite number")
         }
         if let range, !range.contains(value) {
-            throw error("\(scalar.string) is out of range", valid: describe(range, unit))
+            throw error("\(Self.excerpt(scalar.string)) is out of range", valid: describe(range, unit))
         }
         return value
     }
@@ -122,7 +135,7 @@ extension YAMLValue {
         let text = try string()
         guard let value = T(rawValue: text) else {
             let names = T.allCases.map(\.rawValue).joined(separator: " | ")
-            throw error("'\(text)' is not a known value", valid: names)
+            throw error("'\(Self.excerpt(text))' is not a known value", valid: names)
         }
         return value
     }
