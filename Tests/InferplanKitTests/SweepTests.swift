@@ -133,6 +133,17 @@ import Testing
         _ = try SweepResults(directory: folder, sweep: sweep, shard: .whole)
     }
 
+    /// Issue 20: a journal that cannot be written (a full device) stops the sweep at its first
+    /// failed point with the path and the reason, instead of running every point and failing last.
+    @Test func aJournalThatCannotBeWrittenStopsTheSweepAtOnce() throws {
+        let sweep = try SweepDefinition(path: sweepFile(axes))
+        let results = try SweepResults(directory: outputFolder(), sweep: sweep, shard: .whole)
+        results.jsonl = FileHandle(forWritingAtPath: "/dev/full")
+        let error = #expect(throws: InputError.self) { try SweepRunner(sweep: sweep, results: results, jobs: 1).run() }
+        #expect(error?.location == results.jsonlPath && error?.problem.contains("cannot append point 0") == true)
+        #expect(results.rows.isEmpty)
+    }
+
     @Test func anotherSweepsFolderIsNeverOverwritten() throws {
         let folder = outputFolder()
         let a = try SweepDefinition(path: sweepFile(axes))

@@ -15,7 +15,8 @@ public final class SweepResults: @unchecked Sendable {
     public let axes: [String]
     public let stem: String
     private let lock = NSLock()
-    private var jsonl: FileHandle?
+    /// The journal, open for appending (internal: tests point it at /dev/full).
+    var jsonl: FileHandle?
     private var csv: FileHandle?
     /// The descriptor holding the folder's lock (-1: none).
     private var lockDescriptor: Int32 = -1
@@ -111,12 +112,19 @@ public final class SweepResults: @unchecked Sendable {
         return rows[point] != nil
     }
 
-    /// Appends a finished point to both files, each as one complete line.
-    public func record(_ row: SweepRow) {
+    /// Appends a finished point to both files, each as one complete line. Throws (and keeps the
+    /// point out of `rows`) when the journal cannot be written - a full disk, say - so the sweep
+    /// stops at once instead of running every remaining point and failing at the end.
+    public func record(_ row: SweepRow) throws {
         lock.lock(); defer { lock.unlock() }
+        do {
+            try jsonl?.write(contentsOf: Data((row.jsonLine(axes: axes) + "\n").utf8))
+            try csv?.write(contentsOf: Data((row.csvLine + "\n").utf8))
+        } catch {
+            throw InputError(location: jsonlPath, keyPath: "", problem: "cannot append point \(row.point): \(error.localizedDescription)",
+                             valid: "room on the device and write permission; the points already recorded are kept, and the same command resumes")
+        }
         rows[row.point] = row
-        jsonl?.write(Data((row.jsonLine(axes: axes) + "\n").utf8))
-        csv?.write(Data((row.csvLine + "\n").utf8))
     }
 
     /// Rewrites both files in point order (atomically), so the same sweep gives the same bytes

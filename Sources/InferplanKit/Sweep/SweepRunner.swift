@@ -35,10 +35,17 @@ public struct SweepRunner {
         progress?(state.done, state.total)
         DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, todo.count))) { _ in
             while let point = state.next() {
-                results.record(SweepRow.run(point: point, of: sweep))
+                do {
+                    try results.record(SweepRow.run(point: point, of: sweep))
+                } catch {
+                    // The first failed write stops every thread after its current point.
+                    state.fail(error)
+                    return
+                }
                 progress?(state.finishedOne(), state.total)
             }
         }
+        if let failure = state.failure { throw failure }
         try results.finish()
         return !state.stopped
     }
@@ -74,6 +81,15 @@ final class RunState: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         done += 1
         return done
+    }
+
+    /// The first error a thread met; it stops the others.
+    private(set) var failure: Error?
+
+    func fail(_ error: Error) {
+        lock.lock(); defer { lock.unlock() }
+        if failure == nil { failure = error }
+        stopped = true
     }
 
     func stop() {
