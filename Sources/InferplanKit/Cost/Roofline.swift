@@ -3,7 +3,12 @@ import Foundation
 /// The roofline: an operator takes as long as the slower of its arithmetic and its memory traffic.
 public struct Roofline: Sendable, Equatable {
     /// Achievable FLOP/s per format (datasheet dense peak x that format's compute efficiency).
-    public var flops: [ComputeFormat: Double]
+    public var flops: [ComputeFormat: Double] {
+        didSet { flopsByIndex = ComputeFormat.allCases.map { flops[$0, default: 1] } }
+    }
+    /// `flops` by `ComputeFormat.allCases` position: read once per operator per step, so an array
+    /// index rather than a hash lookup.
+    private var flopsByIndex: [Double] = []
     /// Achievable bytes/s (datasheet bandwidth x bandwidth efficiency).
     public var bandwidth: Double
     /// The stack's overlap exponent p (`EfficiencyProfile.overlapExponent`).
@@ -17,6 +22,7 @@ public struct Roofline: Sendable, Equatable {
             flops[format] = gpu.peakFLOPS(for: format) * gpu.efficiency.computeEfficiency(gpu.computeFormat(for: format))
         }
         self.flops = flops
+        self.flopsByIndex = ComputeFormat.allCases.map { flops[$0, default: 1] }
         self.bandwidth = gpu.memoryBandwidth * gpu.efficiency.bandwidth
         self.overlapExponent = gpu.efficiency.overlapExponent
         self.halfEfficiencyTokens = gpu.efficiency.gemmHalfEfficiencyTokens
@@ -48,7 +54,7 @@ public struct Roofline: Sendable, Equatable {
     /// infinite. Computed as the larger times (1 + (smaller/larger)^p)^(1/p) to stay finite.
     @inline(__always)
     public func time(flops: Double, bytes: Double, format: ComputeFormat) -> (seconds: Double, memoryBound: Bool) {
-        let compute = flops / self.flops[format, default: 1]
+        let compute = flops / flopsByIndex[format.index]
         let memory = bytes / bandwidth
         return (Self.combine(compute: compute, memory: memory, exponent: overlapExponent), memory > compute)
     }
@@ -60,6 +66,8 @@ public struct Roofline: Sendable, Equatable {
         let larger = max(compute, memory)
         guard p.isFinite, larger > 0 else { return larger }
         let ratio = min(compute, memory) / larger
+        // p = 2, the catalog's value, without two calls of pow per operator per step.
+        if p == 2 { return larger * (1 + ratio * ratio).squareRoot() }
         return larger * pow(1 + pow(ratio, p), 1 / p)
     }
 }

@@ -41,6 +41,17 @@ public enum KVFormat: String, CaseIterable, Sendable, Codable {
 public enum ComputeFormat: String, CaseIterable, Sendable, Codable {
     case bf16, fp8, fp6, fp4
 
+    /// Position in `allCases`, for per-format tables kept as arrays.
+    @inline(__always)
+    var index: Int {
+        switch self {
+        case .bf16: return 0
+        case .fp8: return 1
+        case .fp6: return 2
+        case .fp4: return 3
+        }
+    }
+
     /// Bits per element: a GEMM can run in any format at least as wide as its operands.
     public var width: Int {
         switch self {
