@@ -55,7 +55,7 @@ import Testing
         let random = RandomSource(seed: UInt64(replicas))
         // Few distinct loads, so that ties (and the rotating tie-break) are frequent.
         loads.values = (0..<replicas).map { _ in Double(random.index(below: 4)) }
-        var router = LeastLoadRouter<Double>(pool: pool) { loads.values[$0.index] }
+        var router = LeastLoadRouter(pool: pool) { RouterLoad(loads.values[$0.index]) }
         var reference = ScanningChooser()
         for _ in 0..<2_000 {
             let chosen = router.choose().index

@@ -2,17 +2,18 @@
 /// an idle cluster is still used evenly.
 ///
 /// Loads live in a `MinimumTree` kept current by `loadChanged(_:)`: O(log R) per request and per
-/// change, never a scan of the pool.
-public struct LeastLoadRouter<Load: Comparable>: Router {
+/// change, never a scan of the pool. Not generic over the load (a `RouterLoad` pair serves both
+/// routers), so the tree's code is specialised once and called without runtime generics.
+public struct LeastLoadRouter: Router {
     private let pool: [Replica]
     /// The pool position of each replica, by replica index (-1: not in this pool).
     private let position: [Int]
-    private let load: (Replica) -> Load
-    private var tree: MinimumTree<Load>
+    private let load: (Replica) -> RouterLoad
+    private var tree: MinimumTree<RouterLoad>
     /// Where the tie-break starts: one further round the pool for every request.
     private var start = 0
 
-    public init(pool: [Replica], load: @escaping (Replica) -> Load) {
+    public init(pool: [Replica], load: @escaping (Replica) -> RouterLoad) {
         self.pool = pool
         self.load = load
         var position = Array(repeating: -1, count: (pool.map(\.index).max() ?? -1) + 1)
@@ -30,22 +31,30 @@ public struct LeastLoadRouter<Load: Comparable>: Router {
         guard replica.index < position.count, case let slot = position[replica.index], slot >= 0 else { return }
         tree.update(slot, to: load(replica))
     }
-}
 
-extension LeastLoadRouter where Load == Double {
     /// Least outstanding: requests queued or running, relative to the replica's speed.
-    static func outstanding(_ replica: Replica) -> Double { Double(replica.state.outstanding) / replica.weight }
+    static func outstanding(_ replica: Replica) -> RouterLoad {
+        RouterLoad(Double(replica.state.outstanding) / replica.weight)
+    }
+
+    /// Least KV load: the fullest KV cache loses; requests queued or running break ties.
+    static func kvLoad(_ replica: Replica) -> RouterLoad {
+        RouterLoad(replica.state.kvLoad, then: Double(replica.state.outstanding) / replica.weight)
+    }
 }
 
-/// Least KV load: the fullest KV cache loses; requests queued or running break ties.
-public struct KVLoad: Comparable, Sendable {
-    public var fraction: Double
-    public var queued: Double
-    public static func < (a: KVLoad, b: KVLoad) -> Bool { (a.fraction, a.queued) < (b.fraction, b.queued) }
-}
+/// A replica's load as a router compares it: by `primary`, then by `secondary`.
+public struct RouterLoad: Comparable, Sendable {
+    public var primary: Double
+    public var secondary: Double
 
-extension LeastLoadRouter where Load == KVLoad {
-    static func kvLoad(_ replica: Replica) -> KVLoad {
-        KVLoad(fraction: replica.state.kvLoad, queued: Double(replica.state.outstanding) / replica.weight)
+    public init(_ primary: Double, then secondary: Double = 0) {
+        self.primary = primary
+        self.secondary = secondary
+    }
+
+    @inline(__always)
+    public static func < (a: RouterLoad, b: RouterLoad) -> Bool {
+        a.primary < b.primary || (a.primary == b.primary && a.secondary < b.secondary)
     }
 }

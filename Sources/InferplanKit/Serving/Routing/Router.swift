@@ -22,8 +22,8 @@ extension ServingConfig.RouterKind {
         precondition(!pool.isEmpty, "a router needs replicas")
         switch self {
         case .roundRobin: return RoundRobinRouter(pool: pool)
-        case .leastOutstanding: return LeastLoadRouter<Double>(pool: pool, load: LeastLoadRouter.outstanding)
-        case .leastKVLoad: return LeastLoadRouter<KVLoad>(pool: pool, load: LeastLoadRouter.kvLoad)
+        case .leastOutstanding: return LeastLoadRouter(pool: pool, load: LeastLoadRouter.outstanding)
+        case .leastKVLoad: return LeastLoadRouter(pool: pool, load: LeastLoadRouter.kvLoad)
         case .powerOfTwoChoices: return PowerOfTwoChoicesRouter(pool: pool, seed: seed)
         }
     }
