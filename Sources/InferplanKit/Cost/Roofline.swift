@@ -2,13 +2,13 @@ import Foundation
 
 /// The roofline: an operator takes as long as the slower of its arithmetic and its memory traffic.
 public struct Roofline: Sendable, Equatable {
-    /// Achievable FLOP/s per format (datasheet dense peak x that format's compute efficiency).
+    /// Achievable FLOP/s per format (datasheet dense peak x that format's compute efficiency), by
+    /// `ComputeFormat.index`: read once per operator per step, so an array index, not a hash lookup.
+    private let flopsByIndex: [Double]
+    /// The same, by format.
     public var flops: [ComputeFormat: Double] {
-        didSet { flopsByIndex = ComputeFormat.allCases.map { flops[$0, default: 1] } }
+        Dictionary(uniqueKeysWithValues: ComputeFormat.allCases.map { ($0, flopsByIndex[$0.index]) })
     }
-    /// `flops` by `ComputeFormat.allCases` position: read once per operator per step, so an array
-    /// index rather than a hash lookup.
-    private var flopsByIndex: [Double] = []
     /// Achievable bytes/s (datasheet bandwidth x bandwidth efficiency).
     public var bandwidth: Double
     /// The stack's overlap exponent p (`EfficiencyProfile.overlapExponent`).
@@ -17,12 +17,9 @@ public struct Roofline: Sendable, Equatable {
     public var halfEfficiencyTokens: Double
 
     public init(gpu: GPUSpec) {
-        var flops: [ComputeFormat: Double] = [:]
-        for format in ComputeFormat.allCases {
-            flops[format] = gpu.peakFLOPS(for: format) * gpu.efficiency.computeEfficiency(gpu.computeFormat(for: format))
+        flopsByIndex = ComputeFormat.allCases.map { format in
+            gpu.peakFLOPS(for: format) * gpu.efficiency.computeEfficiency(gpu.computeFormat(for: format))
         }
-        self.flops = flops
-        self.flopsByIndex = ComputeFormat.allCases.map { flops[$0, default: 1] }
         self.bandwidth = gpu.memoryBandwidth * gpu.efficiency.bandwidth
         self.overlapExponent = gpu.efficiency.overlapExponent
         self.halfEfficiencyTokens = gpu.efficiency.gemmHalfEfficiencyTokens

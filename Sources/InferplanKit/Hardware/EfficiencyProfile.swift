@@ -127,6 +127,11 @@ extension EfficiencyProfile {
         return sorted.last { Self.releaseOrder($0, release) } ?? sorted[0]
     }
 
+    /// Whether `name` names a release: an MLPerf round such as `v4.1` or `v5.1`.
+    public static func isReleaseName(_ name: String) -> Bool {
+        name.wholeMatch(of: /v[0-9]+(\.[0-9]+)*/) != nil
+    }
+
     /// Orders release names as versions ("v4.1" < "v5.0" < "v10.0"), numbers compared as numbers.
     static func releaseOrder(_ a: String, _ b: String) -> Bool {
         func parts(_ name: String) -> [Int] {

@@ -231,7 +231,7 @@ extension Scenario {
         config.speculation = speculation
         if let value = map?.optional("stack_release") {
             let release = try note(value).string()
-            guard release.wholeMatch(of: /v[0-9]+(\.[0-9]+)*/) != nil else {
+            guard EfficiencyProfile.isReleaseName(release) else {
                 throw value.error("'\(release)' is not a release name", valid: "an MLPerf round such as v4.1 or v5.1 (the efficiency profile's releases)")
             }
             config.stackRelease = release

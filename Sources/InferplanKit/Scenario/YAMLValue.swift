@@ -163,28 +163,25 @@ extension YAMLValue {
     ///
     /// An unknown key is an error that lists the allowed ones: a typo must never pass silently.
     public func mapping(allowed: [String]) throws -> YAMLMapping {
-        guard case .mapping(let mapping) = node else {
-            throw error("expected a mapping with keys \(allowed.joined(separator: ", ")), found \(shown)")
+        let mapping = try entries(expected: "a mapping with keys \(allowed.joined(separator: ", "))")
+        for (key, child) in mapping.entries where !allowed.contains(key) {
+            let suggestion = allowed.min { editDistance($0, key) < editDistance($1, key) }
+            let hint = suggestion.map { editDistance($0, key) <= 2 ? " (did you mean '\($0)'?)" : "" } ?? ""
+            throw child.error("unknown key '\(key)'\(hint)", valid: allowed.joined(separator: ", "))
         }
-        var entries: [(String, YAMLValue)] = []
-        for (keyNode, valueNode) in mapping {
-            let key = keyNode.string ?? ""
-            let child = YAMLValue(node: valueNode, source: source, path: path + [key], inheritedOverride: override)
-            guard allowed.contains(key) else {
-                let suggestion = allowed.min { editDistance($0, key) < editDistance($1, key) }
-                let hint = suggestion.map { editDistance($0, key) <= 2 ? " (did you mean '\($0)'?)" : "" } ?? ""
-                throw child.error("unknown key '\(key)'\(hint)", valid: allowed.joined(separator: ", "))
-            }
-            entries.append((key, child))
-        }
-        return YAMLMapping(owner: self, entries: entries)
+        return mapping
     }
 
     /// This value as a mapping whose keys are names the caller checks itself (a table keyed by
     /// release or id), not a fixed set of settings.
     public func namedMapping(of what: String) throws -> YAMLMapping {
+        try entries(expected: "a mapping of \(what)")
+    }
+
+    /// This value's keys and children, in order; an error saying `expected` if it is no mapping.
+    private func entries(expected: String) throws -> YAMLMapping {
         guard case .mapping(let mapping) = node else {
-            throw error("expected a mapping of \(what), found \(shown)")
+            throw error("expected \(expected), found \(shown)")
         }
         let entries = mapping.map { keyNode, valueNode in
             let key = keyNode.string ?? ""

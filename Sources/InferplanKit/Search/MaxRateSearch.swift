@@ -117,13 +117,13 @@ public struct MaxRateSearch: Sendable {
         if high == .infinity { high = base }
         // Lower by halves while no rate passes.
         while low == 0 {
-            let rates = (1...k).map { high / pow(2, Double($0)) }.reversed().map { $0 }
+            let rates = (1...k).reversed().map { high / pow(2, Double($0)) }
             if rates[0] * workload.duration < 1 {
                 // Even a trickle misses the limits (e.g. a TTFT limit below one bare prefill).
                 return Result(maxQPS: 0, metrics: lightest!.metrics, failingQPS: high, probes: probes, tolerance: tolerance)
             }
+            // No pass: `narrow` made the lowest rate tried the new `high`.
             narrow(rates, try test(rates))
-            if low == 0 { high = rates[0] }
         }
         // Narrow to the stated tolerance.
         while (high - low) / low > tolerance {

@@ -51,7 +51,7 @@ public struct PublishedResult: Sendable {
         tensorParallel = try int("tensor_parallel", allowEmpty: true)
         outputTokensPerSample = try double("output_tokens_per_sample")
         let round = field("round")
-        guard round.isEmpty || round.wholeMatch(of: /v[0-9]+(\.[0-9]+)*/) != nil else {
+        guard round.isEmpty || EfficiencyProfile.isReleaseName(round) else {
             throw InputError(location: "\(file):\(row.line)", keyPath: "round", problem: "'\(round)' is not an MLPerf round",
                              valid: "a round such as v4.1 or v5.1, or empty")
         }

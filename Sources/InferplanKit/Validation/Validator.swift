@@ -73,10 +73,10 @@ public struct Validator: Sendable {
     /// The scenario a row describes, as YAML decoded by the scenario loader.
     public func scenario(for result: PublishedResult, tensorParallel: Int, scenarioOverride: String? = nil) throws -> Scenario {
         let kind = scenarioOverride ?? result.scenario
+        let preset = try catalog.benchmark(catalog.document(.benchmarks, id: "mlperf-\(result.benchmark)"))
         var workload = "{benchmark: mlperf-\(result.benchmark), scenario: \(kind)"
         if kind != "offline" { workload += ", qps: max" }
         if let mean = result.outputTokensPerSample {
-            let preset = try catalog.benchmark(catalog.document(.benchmarks, id: "mlperf-\(result.benchmark)"))
             workload += ", output_tokens: \(Self.yaml(preset.output, mean: mean))"
         }
         workload += "}"
@@ -84,7 +84,7 @@ public struct Validator: Sendable {
         // Multi-head latent attention cannot split its cache by head: its deployments (DeepSeek's
         // own, TensorRT-LLM's and SGLang's) run attention data-parallel with the experts spread over
         // the group, and their batch limits apply per attention rank.
-        let model = try catalog.model(catalog.document(.models, id: catalog.benchmark(catalog.document(.benchmarks, id: "mlperf-\(result.benchmark)")).model))
+        let model = try catalog.model(catalog.document(.models, id: preset.model))
         let latent = model.attention.latent != nil && model.moe != nil && tensorParallel > 1
         let parallelism = latent ? "{tensor: \(tensorParallel), expert: \(tensorParallel), attention: data}" : "{tensor: \(tensorParallel)}"
         let ranks = latent ? tensorParallel : 1

@@ -12,6 +12,6 @@ public struct PowerOfTwoChoicesRouter: Router {
     public func choose() -> Replica {
         let a = pool[random.index(below: pool.count)]
         let b = pool[random.index(below: pool.count)]
-        return Double(b.state.outstanding) / b.weight < Double(a.state.outstanding) / a.weight ? b : a
+        return LeastLoadRouter.outstanding(b) < LeastLoadRouter.outstanding(a) ? b : a
     }
 }
