@@ -57,6 +57,13 @@ let package = Package(
             dependencies: ["InferplanKit", "CFP4"],
             path: "Benchmarks/inferplan-bench"
         ),
+        // The fuzz harness: mutated inputs through the release binary, every outcome classified
+        // (scripts/test.sh runs 300 cases; README: the 10,000-case run).
+        .executableTarget(
+            name: "inferplan-fuzz",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            path: "Fuzz/inferplan-fuzz"
+        ),
         .testTarget(
             name: "InferplanKitTests",
             dependencies: ["InferplanKit", "inferplan", "CFP4"]

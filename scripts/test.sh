@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing (GSL), runs the whole test suite, then the CI gate: the small sweep in
 # Scenarios/sweeps/ checked against its committed baseline (a change that moves predictions must
-# update Scenarios/sweeps/ci-baseline.csv knowingly).
+# update Scenarios/sweeps/ci-baseline.csv knowingly), then 300 fuzz cases through the release
+# binary (Fuzz/inferplan-fuzz: every outcome a sound report or a clear refusal).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -9,3 +10,6 @@ swift test "$@"
 gate="$(mktemp -d)"
 trap 'rm -rf "$gate"' EXIT
 .build/debug/inferplan sweep Scenarios/sweeps/ci.yaml --output "$gate/ci" --check Scenarios/sweeps/ci-baseline.csv --tolerance 2%
+swift build -c release --product inferplan
+swift build -c release --product inferplan-fuzz
+.build/release/inferplan-fuzz --cases 300 --seed 1

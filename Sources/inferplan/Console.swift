@@ -1,4 +1,5 @@
 import Foundation
+import InferplanKit
 
 /// Standard output and error through the throwing `FileHandle` API: the older `write(_:)` traps the
 /// process when a write fails (a full device, a closed descriptor).
@@ -20,14 +21,7 @@ enum Console {
 
     /// The system's words for a failed write ("No space left on device"), from the POSIX error
     /// behind Foundation's.
-    static func reason(_ error: Error) -> String {
-        var current = error as NSError
-        while true {
-            if current.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(current.code))) }
-            guard let underlying = current.userInfo[NSUnderlyingErrorKey] as? NSError else { return current.localizedDescription }
-            current = underlying
-        }
-    }
+    static func reason(_ error: Error) -> String { FileOutput.reason(error) }
 
     /// Writes a message to standard error. When even that fails there is nowhere left to say so:
     /// the failure is dropped (the exit status still tells).

@@ -24,6 +24,10 @@ struct Inferplan: ParsableCommand {
         } catch let error as InputError {
             Console.err("error: \(error)\n")
             Foundation.exit(2)
+        } catch let error as InternalError {
+            // A report that broke an invariant: a bug, never a figure to show.
+            Console.err("\(error)\n")
+            Foundation.exit(3)
         } catch let error as Console.WriteError {
             Console.err("error: \(error)\n")
             Foundation.exit(1)

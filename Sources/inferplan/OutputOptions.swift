@@ -27,13 +27,8 @@ struct OutputOptions: ParsableArguments {
             throw ValidationError("--output \(output): the file exists and would be overwritten; give another path, or add --force to replace it")
         }
         let folder = (output as NSString).deletingLastPathComponent
-        let directory = folder.isEmpty ? "." : folder
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("--output \(output): the folder '\(directory)' does not exist; create it first or give another path")
-        }
-        guard FileManager.default.isWritableFile(atPath: directory) else {
-            throw ValidationError("--output \(output): the folder '\(directory)' is not writable (permission denied); give another path")
+        if let why = FileOutput.unwritableReason(folder: folder.isEmpty ? "." : folder) {
+            throw ValidationError("--output \(output): the folder '\(folder.isEmpty ? "." : folder)' cannot take the file: \(why); give another path")
         }
     }
 
@@ -61,10 +56,6 @@ struct OutputOptions: ParsableArguments {
             throw InputError(location: "--output \(output)", keyPath: "", problem: "\(kind), not a regular file, so it is not replaced",
                              valid: "a path to a regular file, or a new one")
         }
-        do {
-            try Data(text.utf8).write(to: target, options: .atomic)
-        } catch {
-            throw InputError(location: "--output \(output)", keyPath: "", problem: "cannot write the file: \(error.localizedDescription)")
-        }
+        try FileOutput.writeAtomically(text, to: target.path, location: "--output \(output)")
     }
 }

@@ -54,6 +54,7 @@ struct ValidateCommand: ParsableCommand {
         }
         let progress = ProgressDisplay(label: "validate", unit: "rows")
         let report = try validator.validate(table, jobs: max(1, jobs ?? availableCores)) { progress.update(done: $0, total: $1) }
+        if let bug = report.rows.lazy.compactMap(\.internalError).first { throw bug }
         try output.write(output.format == .json ? try ReportJSON.encode(report) : report.text())
     }
 }

@@ -195,4 +195,28 @@ import Testing
         let resumed = try SweepResults(directory: folder + "/out", sweep: SweepDefinition(path: folder + "/sweep.yaml"), shard: .whole)
         #expect(resumed.rows.count < 200)
     }
+
+    /// Issue 20: a folder that cannot be written is named with the system's reason in words, for
+    /// every command that writes - never a raw `NSCocoaErrorDomain` dump or "The file doesn't exist".
+    /// `/sys` stands in for a read-only folder: nobody, not even root, may create entries there.
+    /// A path under a regular file stands for a folder that cannot exist.
+    @Test func unwritableFoldersAreNamedWithTheReason() throws {
+        let results = try scratch.folder()
+        let sweep = try run(["sweep", "Scenarios/sweeps/ci.yaml", "--output", results + "/out", "--jobs", "2"])
+        try #require(sweep.status == 0, "\(sweep.stderr)")
+        let file = try temporaryFile("not a folder")
+        let cases: [(arguments: [String], says: String)] = [
+            (["sweep", "Scenarios/sweeps/ci.yaml", "--output", "/sys/inferplan-test/out"], "cannot create the folder /sys/inferplan-test: "),
+            (["merge", results + "/out", "--output", "/sys/inferplan-test"], "cannot create the folder /sys/inferplan-test: "),
+            (["merge", results + "/out", "--output", file + "/merged"], "cannot create the folder \(file)/merged: Not a directory"),
+            (["report", results + "/out", "--html", "/sys/report.html"], "/sys"),
+            (["run", "Scenarios/default.yaml", "--output", file + "/report.txt"], "it is not a folder"),
+        ]
+        for (arguments, says) in cases {
+            let outcome = try run(arguments)
+            #expect(outcome.status == 2, "\(arguments): \(outcome.stderr)")
+            #expect(outcome.stderr.contains(says), "\(arguments): \(outcome.stderr)")
+            #expect(!outcome.stderr.contains("NSCocoaErrorDomain") && !outcome.stderr.contains("doesn’t exist"), "\(arguments): \(outcome.stderr)")
+        }
+    }
 }

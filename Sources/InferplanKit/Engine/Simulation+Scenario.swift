@@ -16,6 +16,14 @@ extension Simulation {
 
     /// As `run`, and for `qps: max` the max-rate search under the scenario's p99 limits.
     public static func outcome(_ scenario: Scenario) throws -> RunOutcome {
+        do {
+            return try unguardedOutcome(scenario)
+        } catch let limit as EventLimitReached {
+            throw eventLimitError(limit, scenario: scenario)
+        }
+    }
+
+    private static func unguardedOutcome(_ scenario: Scenario) throws -> RunOutcome {
         let deployment = try scenario.deployment()
         let workload = scenario.workload
         if workload.searchMaxRate, let limits = workload.limits {
@@ -29,20 +37,54 @@ extension Simulation {
                                      valid: "a workload.duration_s of at most \(Int(Double(error.maxRequests) / error.qps)) s (MLPerf's minimum is 600 s)")
             }
             guard search.maxQPS > 0 else { throw noRateMeets(limits, search: search, scenario: scenario) }
+            try checkInvariants(search.metrics, of: scenario)
             return RunOutcome(deployment: deployment, metrics: search.metrics, qps: search.maxQPS, search: search)
         }
-        let metrics = RunMetrics(result: OfflineSizing.run(workload, on: deployment, cap: Scenario.maxRequests))
+        let result: SimulationResult
+        do {
+            result = try OfflineSizing.run(workload, on: deployment, cap: Scenario.maxRequests)
+        } catch let error as OfflineSizing.TooManySamples {
+            let key = scenario.locations["workload.duration_s"] != nil ? "workload.duration_s" : "hardware.nodes"
+            throw scenario.error(key, "an Offline run of \(Format.grouped(workload.duration, decimals: 0)) s on this cluster would issue \(Format.grouped(error.wanted, decimals: 0)) samples (1.1 x duration x its rate, as LoadGen sizes it), more than one run simulates (\(Format.grouped(error.cap)))",
+                                 valid: "fewer nodes (the throughput of identical nodes adds up in Offline), a workload.duration_s of at most \(Int(error.fittingDuration)) s, or a fixed workload.samples")
+        }
+        let metrics = RunMetrics(result: result)
         if metrics.issuedSamples == 0 {
             // A Poisson draw (or a trace) with no query in the run: nothing was measured.
             throw scenario.error("workload.qps", "the run issued no query (\(workload.qps) queries/s over \(workload.duration) s), so there is nothing to report",
                                  valid: "a higher workload.qps or a longer workload.duration_s")
         }
+        try checkInvariants(metrics, of: scenario)
         return RunOutcome(deployment: deployment, metrics: metrics,
                           qps: workload.scenario.isRateDriven ? workload.qps : nil, search: nil)
     }
 }
 
 extension Simulation {
+    /// Every outcome passes the report invariants before anyone sees it (`RunMetrics+Invariants`).
+    static func checkInvariants(_ metrics: RunMetrics, of scenario: Scenario) throws {
+        let broken = metrics.invariantViolations
+        if !broken.isEmpty { throw InternalError(violations: broken, scenario: scenario.echo) }
+    }
+
+    /// A run stopped, or refused, at the event limit: say how far it got or what it would need, and
+    /// how to ask for it.
+    static func eventLimitError(_ limit: EventLimitReached, scenario: Scenario) -> InputError {
+        let key = scenario.locations["workload.max_events"] != nil ? "workload.max_events" : "workload.duration_s"
+        let problem: String
+        let needed: Double
+        if let estimated = limit.estimated {
+            problem = "the run would take about \(Format.grouped(estimated, decimals: 0)) engine events, more than the limit of \(Format.grouped(Double(limit.limit), decimals: 0)) (workload.max_events, about a minute of simulation per 50 M)"
+            needed = estimated * 1.2
+        } else {
+            let reached = limit.simulatedSeconds.map { String(format: " at %.1f s of simulated time", $0) } ?? ""
+            problem = "the run stopped at its limit of \(Format.grouped(Double(limit.limit), decimals: 0)) engine events\(reached) before its requests drained (workload.max_events guards against runs of hours)"
+            needed = Double(limit.limit) * 10
+        }
+        return scenario.error(key, problem,
+                              valid: "fewer nodes or a shorter workload.duration_s; or, to run it anyway, a higher limit, e.g. --set workload.max_events=\(Int(min(needed, 1e12)))")
+    }
+
     /// The error of a max-rate search in which no rate met the limits: the best p99s any probe
     /// reached, against the limits.
     static func noRateMeets(_ limits: LatencyLimits, search: MaxRateSearch.Result, scenario: Scenario) -> InputError {

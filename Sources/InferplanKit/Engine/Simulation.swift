@@ -83,7 +83,12 @@ public struct Simulation {
         var now = 0.0
         // Time integral of requests in the system (issued, not completed), for Little's law.
         var inSystemSeconds = 0.0
+        var eventLimitReached = false
         while let event = queue.next() {
+            if events == workload.maxEvents {
+                eventLimitReached = true
+                break
+            }
             inSystemSeconds += Double(issuedCount - log.completed) * (event.time - now)
             now = event.time
             events += 1
@@ -124,7 +129,8 @@ public struct Simulation {
         let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return SimulationResult(
             requests: requests, log: log, endTime: now, events: events, wallSeconds: wall,
-            replicaStats: replicas.map { ReplicaStats(state: $0.state, group: $0.group) }, inSystemSeconds: inSystemSeconds)
+            replicaStats: replicas.map { ReplicaStats(state: $0.state, group: $0.group) }, inSystemSeconds: inSystemSeconds,
+            eventLimitReached: eventLimitReached)
     }
 }
 
@@ -165,4 +171,21 @@ public struct SimulationResult: Sendable {
     public var replicaStats: [ReplicaStats]
     /// Integral over time of the number of requests issued and not yet completed (request-seconds).
     public var inSystemSeconds: Double
+    /// The run stopped at `workload.maxEvents` before it drained: its figures are not a result.
+    public var eventLimitReached = false
+
+    /// The result, or `EventLimitReached` when the run stopped at its event limit.
+    public func checked(limit: Int) throws(EventLimitReached) -> SimulationResult {
+        if eventLimitReached { throw EventLimitReached(limit: limit, simulatedSeconds: endTime, estimated: nil) }
+        return self
+    }
+}
+
+/// A simulation that stopped (or would stop) at `workload.max_events` before its work was done.
+public struct EventLimitReached: Error, Sendable {
+    public var limit: Int
+    /// Simulated seconds reached when it stopped (nil: refused before it ran).
+    public var simulatedSeconds: Double?
+    /// Events the run was estimated to need, when it was refused up front.
+    public var estimated: Double?
 }

@@ -87,6 +87,24 @@ public struct ScalingStudy: Sendable, Encodable {
             }
         }
         self.points = points
+        let broken = invariantViolations
+        if !broken.isEmpty { throw InternalError(violations: broken, scenario: base.echo) }
+    }
+
+    /// Scaling efficiency must be a positive, finite fraction: per GPU against the first cluster
+    /// measured, never more than 5% above it for a larger cluster (a larger cluster of the same
+    /// nodes does not get faster per GPU beyond noise), as issue 13 states for every report.
+    public var invariantViolations: [String] {
+        guard let first = points.first(where: { $0.error == nil }) else { return [] }
+        var broken: [String] = []
+        for point in points where point.error == nil {
+            if !(point.efficiency.isFinite && point.efficiency > 0) || !(point.efficiencyPerNode.isFinite && point.efficiencyPerNode > 0) {
+                broken.append("scaling efficiency at \(point.nodes) nodes is \(point.efficiency) per GPU, \(point.efficiencyPerNode) per node")
+            } else if point.nodes >= first.nodes && point.efficiency > 1.05 {
+                broken.append("scaling efficiency at \(point.nodes) nodes is \(point.efficiency) per GPU against \(first.nodes), above 1.05")
+            }
+        }
+        return broken
     }
 
     public func text() -> String {

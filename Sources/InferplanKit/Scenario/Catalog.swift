@@ -53,6 +53,11 @@ public struct Catalog: Sendable {
                 throw reference.error("no \(kind.singular) file at '\(path)'",
                                       valid: "a catalog id (\(ids(kind).joined(separator: ", "))) or a path to a YAML file")
             }
+            // A device, FIFO or folder is refused here, where the line that names it is known.
+            if let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType, type != .typeRegular {
+                throw reference.error("'\(path)' is \(type == .typeDirectory ? "a folder" : "a device or other special file"), not a \(kind.singular) YAML file",
+                                      valid: "a catalog id (\(ids(kind).joined(separator: ", "))) or a path to a YAML file")
+            }
             return try YAMLDocument.load(path: path, displayName: text)
         }
         return try document(kind, id: text, from: reference)

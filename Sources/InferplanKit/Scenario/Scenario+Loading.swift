@@ -1,3 +1,4 @@
+import Yams
 import Foundation
 
 extension Scenario {
@@ -27,6 +28,8 @@ extension Scenario {
         }
         let root = try document.mapping(allowed: Self.topLevelKeys)
         file = document.source.name
+        echo = "# \(document.source.name)\((document.source.overrides.values.sorted().map { " --set " + $0 }).joined())\n"
+            + ((try? Yams.serialize(node: document.node)) ?? "")
         name = try root.optional("name")?.string() ?? ((document.source.name as NSString).lastPathComponent as NSString).deletingPathExtension
 
         // Workload first: a benchmark preset supplies the model when none is named.
@@ -181,7 +184,7 @@ extension Scenario {
     }
 
     static let workloadKeys = ["benchmark", "scenario", "samples", "seed", "qps", "duration_s", "input_tokens", "output_tokens",
-                               "limits", "trace", "trace_time_scale", "search_tolerance"]
+                               "limits", "trace", "trace_time_scale", "search_tolerance", "max_events"]
 
     static let servingKeys = ["scheduler", "max_batch_seqs", "max_batch_tokens", "chunk_tokens", "kv_policy", "kv_block_tokens",
                               "router", "dispatch_latency_ms", "prefill_replicas_per_node", "step_overhead_ms", "variability",
@@ -291,6 +294,12 @@ extension Scenario {
                 let scale = try map.optional("trace_time_scale").map { try note($0).double(in: 1e-6...1e6) } ?? 1
                 let name = try note(value).string()
                 let path = name.hasPrefix("/") ? name : (baseDirectory as NSString).appendingPathComponent(name)
+                // A missing file, a device or a folder is named at the line that names it.
+                let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType
+                guard let type, type == .typeRegular else {
+                    throw value.error(type == nil ? "no trace file at '\(path)'" : "'\(path)' is \(type == .typeDirectory ? "a folder" : "a device or other special file"), not a CSV file",
+                                      valid: "a CSV file (arrival_s,input_tokens,output_tokens), relative to the scenario's folder")
+                }
                 trace = try TraceFile.load(path: path, displayName: name, timeScale: scale, maxContext: maxContext)
                 qps = Double(trace!.count) / max(trace!.last!.arrival, 1e-9)
             } else {
@@ -320,6 +329,7 @@ extension Scenario {
         workload.trace = trace
         workload.searchMaxRate = searchMaxRate
         workload.searchTolerance = tolerance
+        workload.maxEvents = try map.optional("max_events").map { try note($0).int(in: 1_000...1_000_000_000_000) } ?? Workload.defaultMaxEvents
         return workload
     }
 }

@@ -16,6 +16,9 @@ public struct Scenario: Sendable {
     public var benchmark: BenchmarkPreset?
     /// Key path -> `file:line` (or `--set ...`), for errors found after decoding.
     public var locations: [String: String]
+    /// The scenario as decoded - its file, and the YAML after every `--set` - echoed with an
+    /// internal error so that a bug report can be reproduced.
+    public var echo: String = ""
 
     public var gpus: Int { groups.reduce(0) { $0 + $1.gpus } }
     public var nodes: Int { groups.reduce(0) { $0 + $1.nodes } }

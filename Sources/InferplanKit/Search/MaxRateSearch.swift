@@ -50,16 +50,21 @@ public struct MaxRateSearch: Sendable {
         self.tolerance = tolerance
     }
 
-    /// A rate's run and whether it meets the limits.
-    public func probe(_ qps: Double) -> (meets: Bool, metrics: RunMetrics) {
+    /// A rate's run and whether it meets the limits; `EventLimitReached` when the run stopped at
+    /// the workload's event limit (its figures would not be a result).
+    public func probe(_ qps: Double) -> Swift.Result<(meets: Bool, metrics: RunMetrics), EventLimitReached> {
         var load = workload
         load.qps = qps
         load.searchMaxRate = false
-        let metrics = RunMetrics(result: Simulation(deployment: deployment, workload: load).run())
+        let result = Simulation(deployment: deployment, workload: load).run()
+        if result.eventLimitReached {
+            return .failure(EventLimitReached(limit: workload.maxEvents, simulatedSeconds: result.endTime, estimated: nil))
+        }
+        let metrics = RunMetrics(result: result)
         // A probe that issued no query measured nothing: it cannot pass.
         let meets = metrics.issuedSamples > 0 && metrics.completedSamples == metrics.issuedSamples
             && metrics.ttft.p99 <= limits.ttftP99 * 1000 && metrics.tpot.p99 <= limits.tpotP99 * 1000
-        return (meets, metrics)
+        return .success((meets, metrics))
     }
 
     /// A probe at `qps` would issue more queries than one run may hold (`maxRequests`).
@@ -86,7 +91,7 @@ public struct MaxRateSearch: Sendable {
             for qps in rates where qps * workload.duration > Double(maxRequests) {
                 throw TooManyRequests(qps: qps, requests: qps * workload.duration, maxRequests: maxRequests)
             }
-            let outcomes = rates.parallelMap(jobs: jobs) { qps in self.probe(qps) }
+            let outcomes = try rates.parallelMap(jobs: jobs) { qps in self.probe(qps) }.map { try $0.get() }
             for (qps, (meets, metrics)) in zip(rates, outcomes) {
                 probes.append(Probe(qps: qps, meetsLimits: meets, ttftP99Ms: metrics.ttft.p99, tpotP99Ms: metrics.tpot.p99,
                                     outputTokensPerS: metrics.outputTokensPerSecond))
@@ -105,7 +110,7 @@ public struct MaxRateSearch: Sendable {
         }
 
         // Bracket: raise by 1.5x steps while every rate passes, at most 12 steps above capacity.
-        var base = capacityEstimate()
+        var base = try capacityEstimate()
         var steps = 0
         while high == .infinity {
             let rates = (0..<k).map { base * pow(1.5, Double($0)) }
@@ -134,5 +139,5 @@ public struct MaxRateSearch: Sendable {
     }
 
     /// The first guess: the rate the deployment completes when saturated (`OfflineSizing`).
-    func capacityEstimate() -> Double { OfflineSizing.saturatedRate(deployment: deployment, workload: workload) }
+    func capacityEstimate() throws -> Double { try OfflineSizing.saturatedRate(deployment: deployment, workload: workload) }
 }

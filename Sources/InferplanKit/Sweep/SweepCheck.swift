@@ -124,15 +124,16 @@ public enum SweepMerge {
             throw InputError(location: "--output \(output)", keyPath: "", problem: "the folder already holds \(existing.joined(separator: ", ")), which merging would overwrite",
                              valid: "an empty or new folder, or --force to replace them")
         }
-        try? manager.createDirectory(atPath: output, withIntermediateDirectories: true)
+        try FileOutput.createFolder(output, location: "--output \(output)")
         let sorted = rows.values.sorted { $0.point < $1.point }
         let manifest = SweepResults.manifest(name: identity.name, fingerprint: identity.fingerprint, points: identity.points,
                                              axes: identity.axes, shard: .whole)
-        try Data(manifest.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
-        try Data(sorted.map { $0.jsonLine(axes: identity.axes) + "\n" }.joined().utf8)
-            .write(to: URL(fileURLWithPath: (output as NSString).appendingPathComponent("results.jsonl")), options: .atomic)
+        let location = "--output \(output)"
+        try FileOutput.writeAtomically(manifest, to: target, location: location)
+        try FileOutput.writeAtomically(sorted.map { $0.jsonLine(axes: identity.axes) + "\n" }.joined(),
+                                       to: (output as NSString).appendingPathComponent("results.jsonl"), location: location)
         let csv = ([SweepRow.csvHeader(axes: identity.axes)] + sorted.map(\.csvLine)).joined(separator: "\n") + "\n"
-        try Data(csv.utf8).write(to: URL(fileURLWithPath: (output as NSString).appendingPathComponent("results.csv")), options: .atomic)
+        try FileOutput.writeAtomically(csv, to: (output as NSString).appendingPathComponent("results.csv"), location: location)
         return sorted.count
     }
 }

@@ -32,7 +32,7 @@ public final class SweepResults: @unchecked Sendable {
         self.axes = sweep.axes.map(\.keyPath)
         self.stem = shard.count == 1 ? "results" : "results.shard-\(shard.index)-of-\(shard.count)"
         let manager = FileManager.default
-        try? manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileOutput.createFolder(directory, location: "--output \(directory)")
         try takeLock()
         let manifest = Self.manifest(name: sweep.name, fingerprint: sweep.fingerprint, points: sweep.count, axes: axes, shard: shard)
         if let existing = manager.contents(atPath: manifestPath) {
@@ -121,7 +121,7 @@ public final class SweepResults: @unchecked Sendable {
             try jsonl?.write(contentsOf: Data((row.jsonLine(axes: axes) + "\n").utf8))
             try csv?.write(contentsOf: Data((row.csvLine + "\n").utf8))
         } catch {
-            throw InputError(location: jsonlPath, keyPath: "", problem: "cannot append point \(row.point): \(error.localizedDescription)",
+            throw InputError(location: jsonlPath, keyPath: "", problem: "cannot append point \(row.point): \(FileOutput.reason(error))",
                              valid: "room on the device and write permission; the points already recorded are kept, and the same command resumes")
         }
         rows[row.point] = row
@@ -141,11 +141,7 @@ public final class SweepResults: @unchecked Sendable {
     }
 
     private func write(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw InputError(location: path, keyPath: "", problem: "cannot write: \(error.localizedDescription)")
-        }
+        try FileOutput.writeAtomically(text, to: path)
     }
 }
 

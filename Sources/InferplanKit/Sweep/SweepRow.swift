@@ -22,7 +22,9 @@ public struct SweepRow: Sendable, Equatable {
     }
 
     /// Runs one point: the base scenario with the point's overrides, through the normal pipeline.
-    public static func run(point: Int, of sweep: SweepDefinition) -> SweepRow {
+    /// Runs one point. Bad input becomes the row's error; an `InternalError` (a report that broke an
+    /// invariant) stops the sweep instead, since it is a bug and not a property of the point.
+    public static func run(point: Int, of sweep: SweepDefinition) throws -> SweepRow {
         let values = sweep.values(ofPoint: point)
         do {
             let scenario = try Scenario.load(path: sweep.basePath, overrides: sweep.overrides(ofPoint: point))
@@ -37,6 +39,8 @@ public struct SweepRow: Sendable, Equatable {
             return SweepRow(point: point, axisValues: values, figures: figures, error: nil)
         } catch let error as InputError {
             return SweepRow(point: point, axisValues: values, figures: [], error: error.description.replacingOccurrences(of: "\n", with: "; "))
+        } catch let error as InternalError {
+            throw error
         } catch {
             return SweepRow(point: point, axisValues: values, figures: [], error: "\(error)")
         }

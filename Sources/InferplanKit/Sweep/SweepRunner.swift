@@ -36,9 +36,9 @@ public struct SweepRunner {
         DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, todo.count))) { _ in
             while let point = state.next() {
                 do {
-                    try results.record(SweepRow.run(point: point, of: sweep))
+                    try results.record(try SweepRow.run(point: point, of: sweep))
                 } catch {
-                    // The first failed write stops every thread after its current point.
+                    // The first failed write (or internal error) stops every thread after its current point.
                     state.fail(error)
                     return
                 }

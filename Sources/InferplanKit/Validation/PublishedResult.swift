@@ -43,6 +43,11 @@ public struct PublishedResult: Sendable {
         benchmark = field("benchmark")
         scenario = field("scenario")
         accelerator = field("accelerator")
+        // `a+b` names mixed node groups; every part must name a GPU (an empty one divided by zero).
+        guard !accelerator.isEmpty, accelerator.split(separator: "+", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty }) else {
+            throw InputError(location: "\(file):\(row.line)", keyPath: "accelerator", problem: "'\(accelerator)' names no accelerator",
+                             valid: "a catalog GPU id such as h200-sxm, or ids joined by '+' for mixed nodes (h100-sxm+h200-sxm)")
+        }
         gpus = try int("gpus")!
         nodes = try int("nodes")!
         tokensPerSecond = try double("tokens_per_s")

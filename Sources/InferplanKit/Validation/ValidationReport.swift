@@ -10,6 +10,8 @@ public struct ValidationRow: Sendable {
     /// True when the row did not disclose tensor parallelism and the best-fitting one was chosen.
     public var tensorParallelChosen = false
     public var skipped: String?
+    /// A prediction that broke a report invariant: a bug, which fails the whole validation.
+    public var internalError: InternalError?
 
     public init(result: PublishedResult) {
         self.result = result

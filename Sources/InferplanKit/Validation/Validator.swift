@@ -42,6 +42,8 @@ public struct Validator: Sendable {
             row.maxQPS = outcome.search?.maxQPS
         } catch let error as InputError {
             row.skipped = error.description.replacingOccurrences(of: "\n", with: "; ")
+        } catch let error as InternalError {
+            row.internalError = error
         } catch {
             row.skipped = "\(error)"
         }
@@ -60,7 +62,7 @@ public struct Validator: Sendable {
             do {
                 let scenario = try self.scenario(for: result, tensorParallel: tp, scenarioOverride: "offline")
                 let deployment = try scenario.deployment()
-                let rate = OfflineSizing.saturatedRate(deployment: deployment, workload: scenario.workload)
+                let rate = try OfflineSizing.saturatedRate(deployment: deployment, workload: scenario.workload)
                 if best == nil || rate > best!.rate { best = (tp, rate) }
             } catch {
                 lastError = error

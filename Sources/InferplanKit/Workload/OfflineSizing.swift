@@ -21,21 +21,57 @@ public enum OfflineSizing {
         return min(200_000, max(2000, batches))
     }
 
+    /// A saturated Offline probe: its steady completion rate and its engine events per simulated
+    /// second, both for the whole deployment.
+    public struct Probe: Sendable {
+        /// Samples per second completed between the 20th and 80th percentile completions.
+        public var rate: Double
+        /// Engine events per simulated second (what a longer run of the same load costs).
+        public var eventsPerSecond: Double
+    }
+
     /// Samples per second the deployment completes when saturated, measured in a short Offline
     /// probe between its 20th and 80th percentile completions: the steady state, without the
     /// ramp-up of the first batch or the drain of the last. Also the max-rate search's first guess.
-    public static func saturatedRate(deployment: Deployment, workload: Workload) -> Double {
+    /// A large homogeneous cluster is probed on a slice of it (`Deployment.offlineSlice`).
+    public static func saturatedRate(deployment: Deployment, workload: Workload) throws(EventLimitReached) -> Double {
+        try probe(deployment: deployment, workload: workload).rate
+    }
+
+    /// Events the probe may take: far more than a saturated probe needs (about 40,000 on one
+    /// 8-GPU node, 100,000 on a slice), so only a starved deployment - a load generator slower than
+    /// the replicas, each sample then decoding alone - reaches it. Its rate is then read from the
+    /// completions so far, which are already in that steady trickle.
+    public static let probeMaxEvents = 4_000_000
+
+    /// The probe behind `saturatedRate`.
+    public static func probe(deployment: Deployment, workload: Workload) throws(EventLimitReached) -> Probe {
+        let (probed, scale) = deployment.offlineSlice() ?? (deployment, 1)
         var offline = workload
         offline.scenario = .offline
         offline.trace = nil
-        offline.samples = probeSamples(deployment: deployment)
-        let result = Simulation(deployment: deployment, workload: offline).run()
+        offline.samples = probeSamples(deployment: probed)
+        offline.maxEvents = min(workload.maxEvents, probeMaxEvents)
+        let result = Simulation(deployment: probed, workload: offline).run()
+        let eventsPerSecond = scale * Double(result.events) / max(result.endTime, 1e-9)
         let times = result.log.completion.filter(\.isFinite).sorted()
-        guard times.count >= 10 else { return 1e-3 }
+        if result.eventLimitReached && times.count < 10 {
+            throw EventLimitReached(limit: offline.maxEvents, simulatedSeconds: result.endTime, estimated: nil)
+        }
+        guard times.count >= 10 else { return Probe(rate: 1e-3, eventsPerSecond: eventsPerSecond) }
         let low = times[times.count / 5], high = times[times.count * 4 / 5]
         let completedBetween = Double(times.count * 4 / 5 - times.count / 5)
-        if high > low { return max(1e-3, completedBetween / (high - low)) }
-        return max(1e-3, Double(times.count) / max(times.last!, 1e-9))
+        let rate = high > low ? completedBetween / (high - low) : Double(times.count) / max(times.last!, 1e-9)
+        return Probe(rate: max(1e-3, scale * rate), eventsPerSecond: eventsPerSecond)
+    }
+
+    /// An Offline run LoadGen would size beyond what one run simulates: capping it would end the
+    /// run before `min_duration` and measure its drain tail, not the cluster's throughput.
+    public struct TooManySamples: Error, Sendable {
+        public var wanted: Double
+        public var cap: Int
+        /// The duration that would fit under the cap at the measured rate.
+        public var fittingDuration: Double
     }
 
     /// The sample count LoadGen would issue at `rate` samples/s, at most `cap`.
@@ -45,21 +81,33 @@ public enum OfflineSizing {
     }
 
     /// Runs an Offline workload as LoadGen would size it, or as given when it names `samples` (or
-    /// is not Offline). The rate comes from `saturatedRate`; should the run still end before the
-    /// minimum duration (the estimate was high), it is rerun once with the count scaled by the
-    /// shortfall, as a submitter whose run LoadGen rejected for its duration would.
-    public static func run(_ workload: Workload, on deployment: Deployment, cap: Int) -> SimulationResult {
+    /// is not Offline). The rate comes from `probe`; should the run still end before the minimum
+    /// duration (the estimate was high), it is rerun once with the count scaled by the shortfall,
+    /// as a submitter whose run LoadGen rejected for its duration would.
+    ///
+    /// Throws `EventLimitReached` when a run stops at `workload.maxEvents`, or up front when the
+    /// probe's events per second say the sized run would need more; `TooManySamples` when LoadGen
+    /// would issue more than `cap` samples.
+    public static func run(_ workload: Workload, on deployment: Deployment, cap: Int) throws -> SimulationResult {
         guard workload.scenario == .offline, workload.samples == nil, workload.trace == nil else {
-            return Simulation(deployment: deployment, workload: workload).run()
+            return try Simulation(deployment: deployment, workload: workload).run().checked(limit: workload.maxEvents)
         }
         var sized = workload
-        let rate = saturatedRate(deployment: deployment, workload: workload)
-        let first = samples(rate: rate, duration: workload.duration, minimum: workload.minSamples, cap: cap)
+        let probe = try probe(deployment: deployment, workload: workload)
+        let wanted = (slack * workload.duration * probe.rate).rounded(.up)
+        if wanted > Double(cap) {
+            throw TooManySamples(wanted: wanted, cap: cap, fittingDuration: Double(cap) / (slack * probe.rate))
+        }
+        let first = samples(rate: probe.rate, duration: workload.duration, minimum: workload.minSamples, cap: cap)
+        let expectedEvents = probe.eventsPerSecond * Double(first) / probe.rate
+        if expectedEvents > Double(workload.maxEvents) {
+            throw EventLimitReached(limit: workload.maxEvents, simulatedSeconds: nil, estimated: expectedEvents)
+        }
         sized.samples = first
-        let result = Simulation(deployment: deployment, workload: sized).run()
+        let result = try Simulation(deployment: deployment, workload: sized).run().checked(limit: workload.maxEvents)
         guard result.endTime > 0, result.endTime < workload.duration, first < cap else { return result }
         let measured = Double(first) / result.endTime
         sized.samples = samples(rate: measured, duration: workload.duration, minimum: workload.minSamples, cap: cap)
-        return Simulation(deployment: deployment, workload: sized).run()
+        return try Simulation(deployment: deployment, workload: sized).run().checked(limit: workload.maxEvents)
     }
 }

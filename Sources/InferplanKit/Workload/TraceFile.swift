@@ -66,7 +66,7 @@ public enum TraceFile {
             requests.append(Request(arrival: (time - start) * timeScale, inputTokens: input, outputTokens: output))
         }
         guard !requests.isEmpty else {
-            throw InputError(location: displayName, keyPath: "", problem: "the trace has no rows", valid: "at least one request")
+            throw InputError(location: "\(displayName):1", keyPath: "", problem: "the trace has a header and no rows", valid: "at least one request after the header")
         }
         return requests
     }

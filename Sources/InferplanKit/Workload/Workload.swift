@@ -52,6 +52,13 @@ public struct Workload: Sendable, Equatable {
     public var searchMaxRate = false
     /// Relative width of the final bracket of that search.
     public var searchTolerance = 0.01
+    /// The most engine events one simulation may take (`workload.max_events`): a guard against a
+    /// run the user did not mean to be hours long. Not part of the load: runs within it are
+    /// unaffected by it.
+    public var maxEvents = Workload.defaultMaxEvents
+    /// 50 M events: about a minute of one core in a release build (0.7-1.3 us per event,
+    /// `inferplan-bench`); a 12-node 600 s MLPerf Server run takes 1.7 M.
+    public static let defaultMaxEvents = 50_000_000
 
     public init(benchmark: String, scenario: ScenarioKind, input: LengthDistribution, output: LengthDistribution,
                 samples: Int?, minSamples: Int = 1, qps: Double, duration: Double, seed: UInt64, limits: LatencyLimits?) {
