@@ -71,16 +71,26 @@ guard FileManager.default.isExecutableFile(atPath: options.binary) else {
     exit(2)
 }
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("inferplan-fuzz-\(getpid())").path
-defer { try? FileManager.default.removeItem(atPath: work) }
 let memoryLimit = Int(options.memoryGB * 1e9)
-let runner = CaseRunner(binary: options.binary, timeout: options.timeout, memoryLimit: memoryLimit)
+// A private copy of the binary: a rebuild during a long run would otherwise fail launches with
+// "Text file busy", or test two builds in one run.
+let binary = work + "/inferplan"
+do {
+    try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: options.binary, toPath: binary)
+} catch {
+    FileHandle.standardError.write(Data("error: could not copy \(options.binary) to \(binary): \(error)\n".utf8))
+    exit(1)
+}
+let runner = CaseRunner(binary: binary, timeout: options.timeout, memoryLimit: memoryLimit)
 let started = Date()
 
 let fixture: CaseGenerator.Fixture
 do {
-    fixture = try Fixture.make(in: work + "/fixture", root: options.root, binary: options.binary)
+    fixture = try Fixture.make(in: work + "/fixture", root: options.root, binary: binary)
 } catch {
     FileHandle.standardError.write(Data("error: could not build the fixture: \(error)\n".utf8))
+    try? FileManager.default.removeItem(atPath: work)
     exit(1)
 }
 let generator: CaseGenerator
@@ -88,6 +98,7 @@ do {
     generator = try CaseGenerator(root: options.root, fixture: fixture, seed: options.seed)
 } catch {
     FileHandle.standardError.write(Data("error: could not read the inputs under \(options.root): \(error)\n".utf8))
+    try? FileManager.default.removeItem(atPath: work)
     exit(2)
 }
 
@@ -123,4 +134,6 @@ DispatchQueue.concurrentPerform(iterations: options.jobs) { worker in
     }
 }
 print(tally.table(seed: options.seed, seconds: Date().timeIntervalSince(started), jobs: options.jobs))
+// `exit` skips top-level `defer`s: remove the work folder first.
+try? FileManager.default.removeItem(atPath: work)
 exit(tally.failures.isEmpty ? 0 : 1)

@@ -122,9 +122,15 @@ import Testing
         #expect(throws: InputError.self) { try Override(parsing: "nonsense") }
     }
 
+    /// Issue 13: the error names every line (or `--set`) that made the request too long - the
+    /// lengths, the benchmark that supplied them, the model.
     @Test func contextLongerThanTheModelIsRefused() throws {
         let e = try error(Fixtures.defaultScenarioYAML, overrides: ["workload.input_tokens=4000"])
         #expect(e.problem.contains("exceed llama2-70b's context of 4096"))
+        #expect(e.location == "--set workload.input_tokens=4000 (workload.input_tokens), bad.yaml:6 (workload.benchmark), bad.yaml:1 (model)")
+        let benchmark = try error(Fixtures.defaultScenarioYAML, overrides: ["workload.benchmark=mlperf-llama3.1-405b"])
+        #expect(benchmark.location == "--set workload.benchmark=mlperf-llama3.1-405b (workload.benchmark), bad.yaml:1 (model)")
+        #expect(benchmark.problem.hasPrefix("requests of up to 20000 input + 2000 output tokens exceed"))
     }
 }
 

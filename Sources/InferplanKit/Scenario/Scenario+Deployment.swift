@@ -15,8 +15,16 @@ extension Scenario {
         let longest = workload.trace.map { rows in rows.map { $0.inputTokens + $0.outputTokens }.max() ?? 0 }
             ?? workload.input.upperBound + workload.output.upperBound
         if longest > model.maxContext {
-            throw error("workload", "requests of up to \(workload.input.upperBound) input + \(workload.output.upperBound) output tokens exceed \(model.id)'s context of \(model.maxContext) tokens",
-                        valid: "input_tokens.max + output_tokens.max <= \(model.maxContext)")
+            // The lengths, the benchmark that supplied them and the model each have a line (or a
+            // `--set`): name every one that was written.
+            let keys = workload.trace != nil ? ["workload.trace", "model"]
+                : ["workload.input_tokens", "workload.output_tokens", "workload.benchmark", "model"]
+            let written = keys.compactMap { key in locations[key].map { "\($0) (\(key))" } }
+            let lengths = workload.trace != nil ? "trace rows of up to \(longest) tokens"
+                : "requests of up to \(workload.input.upperBound) input + \(workload.output.upperBound) output tokens"
+            throw InputError(location: written.isEmpty ? file : written.joined(separator: ", "), keyPath: "",
+                             problem: "\(lengths) exceed \(model.id)'s context of \(model.maxContext) tokens",
+                             valid: "input_tokens.max + output_tokens.max <= \(model.maxContext), or a model with a longer context")
         }
         let deployment = Deployment(model: model, groups: groups, precision: precision, parallelism: parallelism, serving: serving)
         for group in deployment.groups {
