@@ -35,6 +35,20 @@ import Testing
         }
     }
 
+    /// Issue 13: an empty trace (a header, no rows) named no line.
+    @Test func anEmptyTraceNamesItsHeaderLine() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("inferplan-test-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "arrival_s,input_tokens,output_tokens\n".write(toFile: folder + "/t.csv", atomically: true, encoding: .utf8)
+        if let error = #expect(throws: InputError.self, performing: {
+            _ = try TraceFile.load(path: folder + "/t.csv", displayName: "t.csv", timeScale: 1)
+        }) {
+            #expect(error.location == "t.csv:1")
+            #expect(error.problem == "the trace has a header and no rows")
+        }
+    }
+
     /// Cases 1498, 5900, 6133, 6253 and 7539: a run whose TPOTs are all (nearly) equal got p50 one
     /// ulp above p90 from GSL's interpolation, and the new report invariant called it a bug (exit 3).
     /// Ordering now allows rounding of one part in 10^9, and no more.
