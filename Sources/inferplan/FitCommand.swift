@@ -38,6 +38,9 @@ struct FitCommand: ParsableCommand {
     @Option(name: .long, help: "Fit with this GEMM half-efficiency token count for every profile instead of each profile's (to scan it).")
     var gemmHalfEfficiencyTokens: Double?
 
+    @Option(name: .long, help: "Use this GEMM half-efficiency width (elements of a weight matrix's N and K per GPU) for every profile instead of each profile's (to scan it).")
+    var gemmHalfEfficiencyWidth: Double?
+
     @Flag(name: .long, help: "Fit one release per stack: ignore the rounds' release factors (to compare).")
     var withoutStackReleases = false
 
@@ -46,6 +49,7 @@ struct FitCommand: ParsableCommand {
     func validate() throws {
         try ModelOptionChecks.overlapExponent(overlapExponent)
         try ModelOptionChecks.gemmHalfEfficiencyTokens(gemmHalfEfficiencyTokens)
+        try ModelOptionChecks.gemmHalfEfficiencyWidth(gemmHalfEfficiencyWidth)
     }
 
     func run() throws {
@@ -53,6 +57,7 @@ struct FitCommand: ParsableCommand {
         let table = try CSVTable(path: csv ?? Catalog.publishedResultsPath)
         var validator = Validator()
         validator.gemmHalfEfficiencyTokensOverride = gemmHalfEfficiencyTokens
+        validator.gemmHalfEfficiencyWidthOverride = gemmHalfEfficiencyWidth
         validator.overlapExponentOverride = overlapExponent
         validator.stackReleases = !withoutStackReleases
         let fit = EfficiencyFit(validator: validator, jobs: max(1, jobs ?? availableCores))

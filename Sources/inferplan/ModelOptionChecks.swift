@@ -19,4 +19,12 @@ enum ModelOptionChecks {
             throw ValidationError("--gemm-half-efficiency-tokens must be a number from 0 (no ramp) to 1000000, e.g. 128; got \(value)")
         }
     }
+
+    /// GEMM half-efficiency width: 0 (the shape ramp off) to 1,000,000; never NaN or infinite.
+    static func gemmHalfEfficiencyWidth(_ value: Double?) throws {
+        guard let value else { return }
+        guard value.isFinite, (0...1_000_000).contains(value) else {
+            throw ValidationError("--gemm-half-efficiency-width must be a number from 0 (no shape ramp) to 1000000, e.g. 512; got \(value)")
+        }
+    }
 }

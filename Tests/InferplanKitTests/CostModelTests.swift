@@ -44,14 +44,16 @@ import Testing
         work.addPrefillChunk(4096, afterPrefix: 0, completesPrompt: true)
         let costs = step.operatorCosts(for: work)
         // The linear layers at 4,096 tokens, each at 1979 TFLOP/s x the FP8 efficiency x the GEMM ramp
-        // 4096 / (4096 + M_half) x its split-dimension ramp n / (n + 128) (n = the full width at TP1):
-        // QKV 2 x 4096 x 80 x 8192 x 10240 FLOPs (n 10,240), O 2 x 4096 x 80 x 8192 x 8192 (n 8,192),
-        // FFN 2 x 4096 x 80 x 3 x 8192 x 28672 (n 28,672).
+        // 4096 / (4096 + M_half) x its shape ramp n / (n + w) x k / (k + w) (w the profile's
+        // half-efficiency width; N and K the full weight dimensions at TP1):
+        // QKV 2 x 4096 x 80 x 8192 x 10240 FLOPs (10,240 x 8,192), O 2 x 4096 x 80 x 8192 x 8192
+        // (8,192 x 8,192), FFN 2 x 4096 x 80 x 3 x 8192 x 28672 (28,672 x 8,192).
         let linear = costs.filter { ["qkv_projection", "o_projection", "dense_ffn"].contains($0.name) }
         let seconds = linear.reduce(0) { $0 + $1.seconds }
         let rate = 1979e12 * gpu.efficiency.computeEfficiency(.fp8) * 4096 / (4096 + gpu.efficiency.gemmHalfEfficiencyTokens)
-        func gemm(_ parameters: Double, width: Double) -> Double { 2 * 4096 * 80 * parameters / (rate * width / (width + 128)) }
-        let expected = gemm(8192 * 10240, width: 10240) + gemm(8192 * 8192, width: 8192) + gemm(3 * 8192 * 28672, width: 28672)
+        let w = gpu.efficiency.gemmHalfEfficiencyWidth
+        func gemm(_ parameters: Double, n: Double, k: Double) -> Double { 2 * 4096 * 80 * parameters / (rate * n / (n + w) * k / (k + w)) }
+        let expected = gemm(8192 * 10240, n: 10240, k: 8192) + gemm(8192 * 8192, n: 8192, k: 8192) + gemm(3 * 8192 * 28672, n: 28672, k: 8192)
         #expect(abs(seconds - expected) / expected < 1e-9)
         #expect(linear.allSatisfy { !$0.isMemoryBound })
     }
@@ -63,8 +65,9 @@ import Testing
         #expect(roofline.gemmRamp(tokens: 128) == 0.5)
         #expect(abs(roofline.gemmRamp(tokens: 3 * 128) - 0.75) < 1e-15)
         // Tensor parallelism splits the weights' N or K, never M: each GPU of a pair multiplies all
-        // 256 rows (ramp 256 / 384 = 2/3 on both), and its share of the split dimension (the FFN width
-        // 4,096 -> 2,048) ramps as n / (n + 128): 32/33 at TP1, 16/17 at TP2.
+        // 256 rows (ramp 256 / 384 = 2/3 on both), and the weights it holds ramp as
+        // n / (n + 128) x k / (k + 128): the FFN width 4,096 (32/33) at TP1, 2,048 (16/17) at TP2,
+        // times the hidden width 1,024 (8/9) unsplit.
         let one = StepTimeModel(model: Fixtures.tinyModel, gpu: gpu, precision: .init(weights: .bf16, kvCache: .bf16), tensorParallel: 1)
         let two = StepTimeModel(model: Fixtures.tinyModel, gpu: gpu, precision: .init(weights: .bf16, kvCache: .bf16), tensorParallel: 2)
         var work = StepWork()
@@ -72,8 +75,8 @@ import Testing
         let ffnOne = one.operatorCosts(for: work).first { $0.name == "dense_ffn" }!
         let ffnTwo = two.operatorCosts(for: work).first { $0.name == "dense_ffn" }!
         let flops = 2 * 256 * 3 * 1024 * 4096.0 * 2
-        #expect(abs(ffnOne.seconds - flops / (100e12 * 2.0 / 3.0 * 32.0 / 33.0)) / ffnOne.seconds < 1e-12)
-        #expect(abs(ffnTwo.seconds - flops / 2 / (100e12 * 2.0 / 3.0 * 16.0 / 17.0)) / ffnTwo.seconds < 1e-12)
+        #expect(abs(ffnOne.seconds - flops / (100e12 * 2.0 / 3.0 * 32.0 / 33.0 * 8.0 / 9.0)) / ffnOne.seconds < 1e-12)
+        #expect(abs(ffnTwo.seconds - flops / 2 / (100e12 * 2.0 / 3.0 * 16.0 / 17.0 * 8.0 / 9.0)) / ffnTwo.seconds < 1e-12)
         // So a pair nearly halves the GEMM time instead of losing the ramp's share again per GPU.
         #expect(ffnTwo.seconds < 0.52 * ffnOne.seconds)
     }

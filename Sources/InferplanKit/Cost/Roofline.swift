@@ -15,6 +15,8 @@ public struct Roofline: Sendable, Equatable {
     public var overlapExponent: Double
     /// GEMM efficiency ramp (`EfficiencyProfile.gemmHalfEfficiencyTokens`).
     public var halfEfficiencyTokens: Double
+    /// GEMM shape ramp (`EfficiencyProfile.gemmHalfEfficiencyWidth`).
+    public var halfEfficiencyWidth: Double
 
     public init(gpu: GPUSpec) {
         flopsByIndex = ComputeFormat.allCases.map { format in
@@ -23,6 +25,7 @@ public struct Roofline: Sendable, Equatable {
         self.bandwidth = gpu.memoryBandwidth * gpu.efficiency.bandwidth
         self.overlapExponent = gpu.efficiency.overlapExponent
         self.halfEfficiencyTokens = gpu.efficiency.gemmHalfEfficiencyTokens
+        self.halfEfficiencyWidth = gpu.efficiency.gemmHalfEfficiencyWidth
     }
 
     /// The share of large-batch efficiency a GEMM over `tokens` rows reaches: M / (M + M_half).
@@ -32,18 +35,16 @@ public struct Roofline: Sendable, Equatable {
         halfEfficiencyTokens > 0 ? tokens / (tokens + halfEfficiencyTokens) : 1
     }
 
-    /// Width, in elements, at which a GEMM whose split dimension (N for column-parallel, K for
-    /// row-parallel layers) is cut down to it reaches half its efficiency. Output tiles are 128-256
-    /// wide in Hopper, Blackwell and CDNA GEMM kernels: a GPU's share only a few tiles wide leaves
-    /// part of the last wave idle and amortises each tile's prologue over fewer iterations. Stated,
-    /// not fitted; 0 when the ramp is off.
-    public static let halfEfficiencySplitWidth = 128.0
-
-    /// The share of efficiency a GEMM keeps when tensor parallelism cuts one of its weight
-    /// dimensions to `width` per GPU: n / (n + 128). Near 1 at TP1 (widths in the thousands).
+    /// The share of efficiency a GEMM keeps on weights of `n` x `k` elements per GPU (N the output
+    /// columns, K the reduction depth): n / (n + w) x k / (k + w), w the profile's half-efficiency
+    /// width. Output tiles are 128-256 wide in Hopper, Blackwell and CDNA GEMM kernels: a matrix
+    /// only a few tiles wide leaves part of the last wave idle, and a short K amortises each tile's
+    /// prologue and epilogue over fewer iterations. Tensor parallelism cuts one of the two (N for
+    /// column-parallel layers, K for row-parallel ones); a small model or an expert has both small.
     @inline(__always)
-    public func splitRamp(width: Double) -> Double {
-        halfEfficiencyTokens > 0 ? width / (width + Self.halfEfficiencySplitWidth) : 1
+    public func shapeRamp(n: Double, k: Double) -> Double {
+        guard halfEfficiencyTokens > 0, halfEfficiencyWidth > 0 else { return 1 }
+        return n / (n + halfEfficiencyWidth) * k / (k + halfEfficiencyWidth)
     }
 
     /// Seconds for `flops` of arithmetic in `format` and `bytes` of HBM traffic, and whether the

@@ -12,12 +12,12 @@ extension StepTimeModel {
         // Roofline one operator occurring in `count` layers with per-layer flops and bytes.
         // `rows`: a weight GEMM's token dimension M, for the efficiency ramp. Tensor parallelism
         // splits N (column-parallel) or K (row-parallel), never M: every GPU of the group multiplies
-        // all M rows, and `split` is the width its share of the split dimension is cut to.
+        // all M rows. `shape`: the weight matrix as one GPU holds it, N x K, for the shape ramp.
         // `launches`: kernel calls per layer (the FFN is two GEMMs: gate and up fused, then down).
         // `slowdown`: how much slower than the GEMMs' efficiency the operator computes (attention).
         func op(_ name: StaticString, _ count: Double, flops: Double, bytes: Double, _ format: ComputeFormat,
-                rows: Double? = nil, split: Double? = nil, launches: Double = 1, slowdown: Double = 1) {
-            let ramp = (rows.map { roofline.gemmRamp(tokens: $0) } ?? 1) * (split.map { roofline.splitRamp(width: $0) } ?? 1)
+                rows: Double? = nil, shape: (n: Double, k: Double)? = nil, launches: Double = 1, slowdown: Double = 1) {
+            let ramp = (rows.map { roofline.gemmRamp(tokens: $0) } ?? 1) * (shape.map { roofline.shapeRamp(n: $0.n, k: $0.k) } ?? 1)
             let (seconds, memoryBound) = roofline.time(flops: flops / ramp * slowdown, bytes: bytes, format: format)
             visit(name, flops * count, bytes * count, format, (seconds + launches * kernelOverhead) * count,
                   memoryBound ? .memory : .compute)
@@ -34,7 +34,7 @@ extension StepTimeModel {
         op("qkv_projection", layers,
            flops: 2 * a * qkvParameters / ws,
            bytes: weights.qkvBytesPerLayer / ws + a * (h + Double(model.qkvWidth) / ws) * Self.activationBytes,
-           attentionProjectionFormat, rows: a, split: Double(model.qkvWidth) / ws)
+           attentionProjectionFormat, rows: a, shape: (Double(model.qkvWidth) / ws, h))
 
         // Attention over the KV cache, in the KV cache's format (never the weights'). Decode tokens
         // attend to their whole cache plus themselves; prefill chunks as counted in `StepWork`.
@@ -63,13 +63,13 @@ extension StepTimeModel {
         op("o_projection", layers,
            flops: 2 * a * width * h / ws,
            bytes: weights.outputBytesPerLayer / ws + a * (width / ws + h) * Self.activationBytes,
-           attentionProjectionFormat, rows: a, split: width / ws)
+           attentionProjectionFormat, rows: a, shape: (h, width / ws))
 
         if model.denseFFNLayers > 0 {
             op("dense_ffn", Double(model.denseFFNLayers),
                flops: 2 * t * model.denseFFNParametersPerLayer / tp,
                bytes: weights.denseFFNBytesPerLayer / tp + t * (2 * h + 3 * Double(model.ffn) / tp) * Self.activationBytes,
-               mlpFormat, rows: t, split: Double(model.ffn) / tp, launches: 2)
+               mlpFormat, rows: t, shape: (Double(model.ffn) / tp, h), launches: 2)
         }
         if let moe = model.moe {
             visitExperts(moe, tokens: t, op: op, visit)
@@ -87,7 +87,7 @@ extension StepTimeModel {
             op("lm_head", 1,
                flops: 2 * sampled * vocab * h / tp,
                bytes: weights.lmHeadBytes / tp + sampled * (h + vocab / tp) * Self.activationBytes, lmHeadFormat,
-               rows: sampled, split: vocab / tp)
+               rows: sampled, shape: (vocab / tp, h))
         }
 
         // Tensor parallelism: an all-reduce of the hidden state after attention and after the FFN
@@ -123,7 +123,7 @@ extension StepTimeModel {
     @inline(__always)
     private func visitExperts(
         _ moe: ModelArchitecture.MixtureOfExperts, tokens t: Double,
-        op: (StaticString, Double, Double, Double, ComputeFormat, Double?, Double?, Double, Double) -> Void,
+        op: (StaticString, Double, Double, Double, ComputeFormat, Double?, (n: Double, k: Double)?, Double, Double) -> Void,
         _ visit: (StaticString, Double, Double, ComputeFormat, Double, OperatorCost.Bound) -> Void
     ) {
         let h = Double(model.hidden)
@@ -138,7 +138,7 @@ extension StepTimeModel {
             let bytes = ((touched + Double(moe.shared)) * weights.expertBytes + weights.routerBytesPerLayer) / tp
                 + pairs * (2 * h + 3 * Double(moe.expertFFN) / split) * Self.activationBytes
             op("experts", moeLayers, flops, bytes, expertFormat, pairs / Double(max(1, moe.experts / e)),
-               Double(moe.expertFFN) / split, 2, 1)
+               (Double(moe.expertFFN) / split, h), 2, 1)
             // Dispatch and combine: each GPU sends its 1/e share of the tokens' k copies to the others.
             let message = t / Double(e) * Double(moe.active) * h * Self.activationBytes * Double(e - 1) / Double(e)
             let seconds = 2 * Collectives.allToAllTime(bytesPerGPU: message, gpus: e, gpusPerNode: gpusPerNode,
@@ -149,7 +149,7 @@ extension StepTimeModel {
             let weightBytes = ((touched + Double(moe.shared)) * weights.expertBytes + weights.routerBytesPerLayer) / tp
             let activations = t * (2 * h + Double(moe.active + moe.shared) * 3 * Double(moe.expertFFN) / tp) * Self.activationBytes
             op("experts", moeLayers, flops, weightBytes + activations, expertFormat,
-               t * Double(moe.active) / max(1, touched), Double(moe.expertFFN) / tp, 2, 1)
+               t * Double(moe.active) / max(1, touched), (Double(moe.expertFFN) / tp, h), 2, 1)
         }
     }
 

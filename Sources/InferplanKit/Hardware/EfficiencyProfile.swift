@@ -40,6 +40,12 @@ public struct EfficiencyProfile: Sendable, Equatable {
     /// on short token dimensions (tile and wave quantisation), as efficiency x M / (M + this).
     /// 0 turns the ramp off.
     public var gemmHalfEfficiencyTokens: Double
+    /// Width, in elements, at which a GEMM whose weight dimensions (N and K, each as one GPU holds
+    /// it) are cut down to it keeps half its efficiency: efficiency x n / (n + this) x k / (k + this).
+    /// Tile and wave quantisation and the prologue and epilogue of each tile cost relatively more on
+    /// a small matrix (a GPU's share under tensor parallelism, or a small model's or expert's
+    /// weights) than on a large one. Only with the token ramp on (`gemmHalfEfficiencyTokens` > 0).
+    public var gemmHalfEfficiencyWidth: Double = 128
     /// Compute efficiency of the stack's earlier releases relative to its newest, by the MLPerf
     /// round it was submitted in (`"v4.1": 0.87`): kernels get faster release by release on the same
     /// silicon. `compute` and `computeByFormat` describe the newest release, whose factor is 1.

@@ -80,7 +80,7 @@ extension Catalog {
         let map = try document.mapping(allowed: ["id", "stack", "fitted_on", "compute_efficiency", "bandwidth_efficiency", "step_overhead_ms",
                                                  "host_per_sequence_us", "host_overlapped",
                                                  "activation_reserve_gb", "kv_memory_fraction", "overlap_exponent",
-                                                 "gemm_half_efficiency_tokens", "attention_efficiency", "calibration", "provenance", "fit",
+                                                 "gemm_half_efficiency_tokens", "gemm_half_efficiency_width", "attention_efficiency", "calibration", "provenance", "fit",
                                                  "releases"])
         let (compute, computeByFormat) = try map.optional("compute_efficiency").map(Self.computeEfficiency) ?? (1, [:])
         var profile = EfficiencyProfile(
@@ -94,6 +94,7 @@ extension Catalog {
             gemmHalfEfficiencyTokens: try map.optional("gemm_half_efficiency_tokens").map { try $0.double(in: 0...1e6) } ?? 0,
             provenance: try map.required("provenance", hint: "how the values were obtained").string())
         profile.computeByFormat = computeByFormat
+        profile.gemmHalfEfficiencyWidth = try map.optional("gemm_half_efficiency_width").map { try $0.double(in: 0...1e6) } ?? 128
         profile.attention = try map.optional("attention_efficiency").map { try $0.double(in: 0.001...1) }
         profile.hostPerSequence = try map.optional("host_per_sequence_us").map { try $0.double(in: 0...1e6, unit: "us") / 1e6 } ?? 0
         profile.hostOverlapped = try map.optional("host_overlapped").map { try $0.bool() } ?? false

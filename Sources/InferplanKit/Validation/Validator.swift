@@ -20,6 +20,8 @@ public struct Validator: Sendable {
     public var overlapExponentOverride: Double?
     /// GEMM half-efficiency tokens to use instead of every profile's (for choosing it).
     public var gemmHalfEfficiencyTokensOverride: Double?
+    /// GEMM half-efficiency width to use instead of every profile's (for choosing it).
+    public var gemmHalfEfficiencyWidthOverride: Double?
     /// Whether a row runs the release of its stack from its round (else every row the newest).
     public var stackReleases = true
 
@@ -106,6 +108,9 @@ public struct Validator: Sendable {
             }
             if let tokens = gemmHalfEfficiencyTokensOverride {
                 scenario.groups[index].gpu.efficiency.gemmHalfEfficiencyTokens = tokens
+            }
+            if let width = gemmHalfEfficiencyWidthOverride {
+                scenario.groups[index].gpu.efficiency.gemmHalfEfficiencyWidth = width
             }
         }
         return scenario
