@@ -58,6 +58,24 @@ import Testing
         #expect(linear.allSatisfy { !$0.isMemoryBound })
     }
 
+    /// The shape ramp at the catalog's 1,024: a 4,096 x 4,096 matrix (Llama 3.1 8B's projections)
+    /// keeps 0.8 x 0.8 = 0.64 of the large-matrix efficiency, Llama 2 70B's FFN (28,672 x 8,192)
+    /// 28672/29696 x 8192/9216 = 0.858, a DeepSeek-R1 expert (2,048 x 7,168) 2/3 x 7/8 = 0.583.
+    @Test func smallMatricesKeepLessOfTheirEfficiency() throws {
+        let roofline = Roofline(gpu: try Fixtures.gpu("h200-sxm"))
+        #expect(roofline.halfEfficiencyWidth == 1024)
+        #expect(abs(roofline.shapeRamp(n: 4096, k: 4096) - 0.64) < 1e-12)
+        #expect(abs(roofline.shapeRamp(n: 28672, k: 8192) - 28672.0 / 29696 * 8192 / 9216) < 1e-12)
+        #expect(abs(roofline.shapeRamp(n: 2048, k: 7168) - 2.0 / 3 * 7 / 8) < 1e-12)
+        // Off with the token ramp (the host profiles), and at width 0.
+        var gpu = Fixtures.roundGPU
+        gpu.efficiency.gemmHalfEfficiencyTokens = 0
+        #expect(Roofline(gpu: gpu).shapeRamp(n: 16, k: 16) == 1)
+        gpu.efficiency.gemmHalfEfficiencyTokens = 128
+        gpu.efficiency.gemmHalfEfficiencyWidth = 0
+        #expect(Roofline(gpu: gpu).shapeRamp(n: 16, k: 16) == 1)
+    }
+
     @Test func gemmRampHalvesEfficiencyAtItsTokenCount() {
         var gpu = Fixtures.roundGPU
         gpu.efficiency.gemmHalfEfficiencyTokens = 128
