@@ -239,6 +239,26 @@ extension SeamBugTests {
 }
 
 extension SeamBugTests {
+    /// A scenario asking for data-parallel attention at tensor 1 is advised a width at which its
+    /// attention is data-parallel too: DeepSeek-R1 FP8 on B200 with `attention: data` needs 176.8 GB
+    /// of weights per GPU at tensor 4 (the whole attention on every GPU), above 180 - 6 GB, so the
+    /// advice is tensor 8 (the advice used to size tensor 4 with the attention split by head).
+    @Test func adviceKeepsTheScenariosAttentionLayout() throws {
+        let yaml = """
+        model: deepseek-r1
+        hardware: {gpu: b200, gpus_per_node: 8, nodes: 1}
+        precision: {weights: fp8, kv_cache: fp8}
+        parallelism: {tensor: 1, attention: data}
+        serving: {scheduler: chunked-prefill, max_batch_seqs: 64, max_batch_tokens: 8192}
+        workload: {benchmark: mlperf-deepseek-r1, scenario: offline, samples: 100, seed: 1}
+        """
+        #expect(try advice(yaml) == "parallelism.tensor: 8, or a GPU with more HBM")
+        #expect(try advice(yaml, ["parallelism.tensor=4"]).hasPrefix("parallelism.tensor: 8"))
+        #expect(throws: Never.self) { try Fixtures.scenario(yaml, overrides: [Override(parsing: "parallelism.tensor=8")]).deployment() }
+    }
+}
+
+extension SeamBugTests {
     /// The fuzzing finding of issue 13: pipeline 4 on a node of 8 leaves 2 replicas per node, and
     /// 2 prefill replicas left no decode replica (the router then divided by zero). The check
     /// counts replicas as the deployment does (gpus per node / (tensor x pipeline)).

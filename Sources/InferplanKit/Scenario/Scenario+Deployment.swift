@@ -67,8 +67,10 @@ extension Scenario {
     /// and a KV cache that holds the longest request), so that nothing is proposed that does not fit.
     private func suggestion(gpu: GPUSpec, gpusPerNode: Int, longest: Int) -> String {
         func fits(_ precision: Precision, tensor: Int) -> Bool {
+            // The scenario's attention layout at the candidate width: `attention: data` takes effect
+            // once the tensor group is wider than 1, even when the scenario's own width is 1.
             let memory = MemoryBudget(model: model, gpu: gpu, precision: precision, tensorParallel: tensor, pipelineParallel: parallelism.pipeline,
-                                      attentionDataParallel: parallelism.attentionDataParallel && tensor > 1)
+                                      attentionDataParallel: parallelism.attention == .data && tensor > 1)
             return memory.weightsFit && memory.kvCapacityTokens / serving.kvBlockTokens * serving.kvBlockTokens >= longest
         }
         var options: [String] = []
