@@ -170,3 +170,43 @@ import Testing
         #expect(YAMLValue.exists(["serving"], in: root) && !YAMLValue.exists(["serving", "variabilty"], in: root))
     }
 }
+
+/// Issue 14: a wrong GPU, model, node or benchmark id, or a wrong format, gets a "did you mean",
+/// as keys already do: every id it is the start of, else the nearest within a few edits.
+@Suite struct DidYouMeanTests {
+    @Test(arguments: [
+        ("hardware.gpu=h100", "unknown gpu 'h100' (did you mean 'h100-nvl', 'h100-pcie' or 'h100-sxm'?)"),
+        ("hardware.gpu=b2000", "unknown gpu 'b2000' (did you mean 'b200'?)"),
+        ("hardware.gpu=MI300", "unknown gpu 'MI300' (did you mean 'mi300x'?)"),
+        ("model=llama3-8b", "unknown model 'llama3-8b' (did you mean 'llama3.1-8b'?)"),
+        ("workload.benchmark=mlperf-llama2", "unknown benchmark 'mlperf-llama2' (did you mean 'mlperf-llama2-70b'?)"),
+        ("precision.weights=fp88", "'fp88' is not a known value (did you mean 'fp8'?)"),
+        ("hardware.gpu=zzz", "unknown gpu 'zzz'"),
+    ])
+    func wrongIdsGetTheNearestNames(override: String, problem: String) throws {
+        if let error = #expect(throws: InputError.self, performing: {
+            _ = try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [Override(parsing: override)])
+        }) {
+            #expect(error.problem == problem)
+        }
+    }
+
+    @Test func hintsAreOnlyGivenForCloseNames() {
+        #expect(didYouMean("h100", among: ["h100-sxm"]) == " (did you mean 'h100-sxm'?)")
+        #expect(didYouMean("x", among: ["b200", "h200-sxm"]) == "")
+        #expect(didYouMean("", among: ["b200"]) == "")
+    }
+}
+
+/// Issue 14: text tables never run their columns together (a TTFT of 1,638,490.6 ms printed as
+/// `1,638,490.63,009,730.2...`): a value wider than its column keeps one space before it.
+@Suite struct TextTableTests {
+    @Test func aValueWiderThanItsColumnStillStandsApart() {
+        #expect(Format.pad("1,638,490.6", 10) == " 1,638,490.6")
+        #expect(Format.pad("317,534.2", 10) == " 317,534.2")
+        #expect(Format.pad("12.5", 10) == "      12.5")
+        #expect(Format.pad("h100-pcie-x", 10, right: false) == "h100-pcie-x ")
+        let row = ["1,638,490.6", "3,009,730.2", "3,316,085.3"].map { Format.pad($0, 10) }.joined()
+        #expect(row == " 1,638,490.6 3,009,730.2 3,316,085.3")
+    }
+}

@@ -24,8 +24,10 @@ enum Format {
 
     static func percent(_ fraction: Double, decimals: Int = 1) -> String { String(format: "%.\(decimals)f%%", fraction * 100) }
 
+    /// `text` padded to `width`; never less than one space of padding, so that a value wider than
+    /// its column still stands apart from its neighbour instead of running into it.
     static func pad(_ text: String, _ width: Int, right: Bool = true) -> String {
-        let padding = String(repeating: " ", count: max(0, width - text.count))
+        let padding = String(repeating: " ", count: max(1, width - text.count))
         return right ? padding + text : text + padding
     }
 }

@@ -21,10 +21,14 @@ extension RunReport {
         }
         lines.append("  completed   \(Format.grouped(completedSamples)) of \(Format.grouped(issuedSamples)) samples, \(Format.grouped(outputTokens)) output tokens in \(Format.grouped(simulatedS, decimals: 2)) s simulated")
         lines.append("")
-        lines.append("  latency ms  " + ["p50", "p90", "p99", "mean"].map { Format.pad($0, 10) }.joined())
-        for (label, summary) in [("TTFT", ttftMs), ("TPOT", tpotMs)] {
-            let cells = [summary.p50, summary.p90, summary.p99, summary.mean].map { Format.pad(Format.grouped($0, decimals: 1), 10) }
-            lines.append("  \(Format.pad(label, 10, right: false))  " + cells.joined())
+        // Columns sized from the values (at least 10), so that long latencies never run together.
+        let rows = [("TTFT", ttftMs), ("TPOT", tpotMs)].map { label, summary in
+            (label, [summary.p50, summary.p90, summary.p99, summary.mean].map { Format.grouped($0, decimals: 1) })
+        }
+        let width = max(10, (rows.flatMap(\.1).map(\.count).max() ?? 0) + 2)
+        lines.append("  latency ms  " + ["p50", "p90", "p99", "mean"].map { Format.pad($0, width) }.joined())
+        for (label, cells) in rows {
+            lines.append("  \(Format.pad(label, 10, right: false))  " + cells.map { Format.pad($0, width) }.joined())
         }
         if let latencyLimits, let latencyLimitsMet {
             lines.append("  limits      p99 TTFT <= \(Format.grouped(latencyLimits.ttftP99Ms, decimals: 0)) ms, p99 TPOT <= \(Format.grouped(latencyLimits.tpotP99Ms, decimals: 0)) ms: \(latencyLimitsMet ? "met" : "NOT met")")

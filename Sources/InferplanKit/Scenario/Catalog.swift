@@ -67,7 +67,7 @@ public struct Catalog: Sendable {
     public func document(_ kind: Kind, id: String, from: YAMLValue? = nil) throws -> YAMLValue {
         let path = root.appendingPathComponent(kind.rawValue).appendingPathComponent("\(id).yaml").path
         guard FileManager.default.fileExists(atPath: path) else {
-            let problem = "unknown \(kind.singular) '\(id)'"
+            let problem = "unknown \(kind.singular) '\(id)'\(didYouMean(id, among: ids(kind)))"
             let valid = "one of \(ids(kind).joined(separator: ", ")), or a path to a YAML file (see `inferplan catalog`)"
             if let from { throw from.error(problem, valid: valid) }
             throw InputError(location: "catalog", keyPath: "", problem: problem, valid: valid)

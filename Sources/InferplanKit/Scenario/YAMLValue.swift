@@ -135,7 +135,7 @@ extension YAMLValue {
         let text = try string()
         guard let value = T(rawValue: text) else {
             let names = T.allCases.map(\.rawValue).joined(separator: " | ")
-            throw error("'\(Self.excerpt(text))' is not a known value", valid: names)
+            throw error("'\(Self.excerpt(text))' is not a known value\(didYouMean(text, among: T.allCases.map(\.rawValue)))", valid: names)
         }
         return value
     }
@@ -215,6 +215,23 @@ public struct YAMLMapping {
     }
 
     public var keys: [String] { entries.map(\.0) }
+}
+
+/// A "did you mean" hint for `word` among `names`, or "" when nothing is close: every name that
+/// starts with it (`h100` -> h100-nvl, h100-pcie or h100-sxm), else the nearest within a few edits
+/// (`b2000` -> b200), compared without regard to case.
+func didYouMean(_ word: String, among names: [String]) -> String {
+    let lower = word.lowercased()
+    guard !lower.isEmpty else { return "" }
+    let extending = names.filter { $0.lowercased().hasPrefix(lower) && $0.lowercased() != lower }
+    if !extending.isEmpty {
+        let shown = extending.prefix(4).map { "'\($0)'" }
+        let list = shown.count == 1 ? shown[0] : shown.dropLast().joined(separator: ", ") + " or " + shown.last!
+        return " (did you mean \(list)?)"
+    }
+    let scored = names.map { ($0, editDistance($0.lowercased(), lower)) }
+    guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, lower.count / 3) else { return "" }
+    return " (did you mean '\(best.0)'?)"
 }
 
 /// Levenshtein distance, for "did you mean" hints on unknown keys (short strings only).
