@@ -7,14 +7,18 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Run every point of a sweep (a base scenario and axes over its keys), in parallel and resumably.",
         discussion: """
-        Results go to --output as results.csv and results.jsonl, a line per point as it finishes. Interrupted
-        (Ctrl-C, kill) and run again with the same command, a sweep resumes: no point lost, none run twice.
+        Results go to --output as results.csv and results.jsonl, a line per point as it finishes. \
+        Interrupted (Ctrl-C, kill) and run again with the same command, a sweep resumes: no point lost, \
+        none run twice.
 
         Examples:
           inferplan sweep Scenarios/sweeps/ci.yaml --jobs 2 --output out/ci
-          inferplan sweep big.yaml --shard 3/16 --output out/big-3      # one slice of a job array
-          inferplan merge out/big-* --output out/big                     # join the slices
-          inferplan sweep Scenarios/sweeps/ci.yaml --check Scenarios/sweeps/ci-baseline.csv --tolerance 2%
+          # one slice of a job array, then the slices joined:
+          inferplan sweep big.yaml --shard 3/16 --output out/big-3
+          inferplan merge out/big-* --output out/big
+          # the CI gate:
+          inferplan sweep Scenarios/sweeps/ci.yaml \\
+            --check Scenarios/sweeps/ci-baseline.csv --tolerance 2%
         """
     )
 
@@ -22,7 +26,7 @@ struct SweepCommand: ParsableCommand {
     var sweep: String
 
     @Option(name: .long, help: "Points run at once (default: all cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int?
 
     @Option(name: .shortAndLong, help: "Results folder (default: out/<sweep name>).")
     var output: String?
@@ -37,7 +41,7 @@ struct SweepCommand: ParsableCommand {
     var tolerance: String = "2%"
 
     func validate() throws {
-        guard jobs >= 1 && jobs <= 1024 else { throw ValidationError("--jobs takes a whole number from 1 to 1024, e.g. --jobs 2") }
+        guard (1...1024).contains(jobs ?? 1) else { throw ValidationError("--jobs takes a whole number from 1 to 1024, e.g. --jobs 2") }
     }
 
     func run() throws {
@@ -47,6 +51,7 @@ struct SweepCommand: ParsableCommand {
         let folder = output ?? "out/\(definition.name)"
         let results = try SweepResults(directory: folder, sweep: definition, shard: slice)
         let display = ProgressDisplay(label: "sweep \(definition.name)")
+        let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         Console.err("sweep \(definition.name): \(definition.count) points (\(definition.mode.rawValue) over \(definition.axes.map(\.keyPath).joined(separator: ", "))), \(slice.count > 1 ? "shard \(slice.index)/\(slice.count), " : "")\(jobs) jobs, results in \(folder)\n")
         let runner = SweepRunner(sweep: definition, results: results, shard: slice, jobs: jobs) { done, total in
             display.update(done: done, total: total)
