@@ -47,14 +47,15 @@ struct RunCommand: ParsableCommand {
         let first = try Simulation.outcome(scenario)
         var summary: RepeatSummary?
         if `repeat` > 1 {
-            var outcomes = [first]
+            // The other seeds at once, on all cores, in seed order whatever the threads' timing.
             let seeds = (0..<UInt64(`repeat`)).map { scenario.workload.seed + $0 }
-            for seed in seeds.dropFirst() {
+            let progress = ProgressDisplay(label: "repeat", unit: "seeds")
+            let others = Array(seeds.dropFirst()).parallelMap(jobs: availableCores, progress: { progress.update(done: $0 + 1, total: $1 + 1) }) { seed in
                 var variant = scenario
                 variant.workload.seed = seed
-                outcomes.append(try Simulation.outcome(variant))
+                return Result { try Simulation.outcome(variant) }
             }
-            summary = RepeatSummary(seeds: seeds, outcomes: outcomes)
+            summary = RepeatSummary(seeds: seeds, outcomes: try [first] + others.map { try $0.get() })
         }
         let report = RunReport(scenario: scenario, outcome: first, repeatSummary: summary, includeWallTime: !reproducible,
                                explain: explain)

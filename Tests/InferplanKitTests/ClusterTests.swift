@@ -47,6 +47,22 @@ import Testing
         #expect(abs(study.points[1].efficiency - 1) < 0.03, "efficiency \(study.points[1].efficiency)")
     }
 
+    /// Issue 14: node counts run in parallel, and the study is the same whatever the threads: the
+    /// points in the order asked, with the same figures, on one thread and on three.
+    @Test func aStudyIsTheSameOnOneThreadAndOnThree() throws {
+        let path = Fixtures.packageRoot.appendingPathComponent("Scenarios/default.yaml").path
+        let overrides = [try Override(parsing: "hardware.gpus_per_node=1"), try Override(parsing: "workload.samples=600")]
+        let one = try ScalingStudy(path: path, overrides: overrides, nodeCounts: [3, 1, 2], jobs: 1)
+        let calls = ProgressCount()
+        let three = try ScalingStudy(path: path, overrides: overrides, nodeCounts: [3, 1, 2], jobs: 3) { done, total in
+            calls.add(done: done, total: total)
+        }
+        #expect(one.points.map(\.nodes) == [3, 1, 2] && three.points.map(\.nodes) == [3, 1, 2])
+        #expect(one.points.map(\.outputTokensPerS) == three.points.map(\.outputTokensPerS))
+        #expect(one.points.map(\.efficiency) == three.points.map(\.efficiency))
+        #expect(calls.values.sorted() == [1, 2, 3] && calls.totals == [3])
+    }
+
     @Test func aSlowLoadGeneratorLimitsScaling() throws {
         let path = Fixtures.packageRoot.appendingPathComponent("Scenarios/default.yaml").path
         let study = try ScalingStudy(path: path, overrides: [
@@ -274,3 +290,15 @@ extension SeamBugTests {
     }
 }
 
+
+/// Progress calls seen from several threads.
+final class ProgressCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var values: [Int] = []
+    private(set) var totals: Set<Int> = []
+    func add(done: Int, total: Int) {
+        lock.lock(); defer { lock.unlock() }
+        values.append(done)
+        totals.insert(total)
+    }
+}

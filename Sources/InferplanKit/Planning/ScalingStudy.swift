@@ -38,47 +38,21 @@ public struct ScalingStudy: Sendable, Encodable {
         case scenario, points, workloadScenario = "workload_scenario"
     }
 
-    /// Runs `path` at each of `nodeCounts` (with `overrides` applied first).
-    public init(path: String, overrides: [Override], nodeCounts: [Int]) throws {
+    /// Runs `path` at each of `nodeCounts` (with `overrides` applied first), `jobs` node counts at
+    /// a time; `progress(done, total)` after each. The points come in the order of `nodeCounts`
+    /// whatever the threads' timing.
+    public init(path: String, overrides: [Override], nodeCounts: [Int], jobs: Int = 1,
+                progress: (@Sendable (Int, Int) -> Void)? = nil) throws {
         let base = try Scenario.load(path: path, overrides: overrides)
         scenario = base.name
         workloadScenario = base.workload.scenario.rawValue
         fixedSamplesPerNode = base.workload.samples != nil
         let baseNodes = base.groups.map(\.nodes)
-        var points: [Point] = []
-        for count in nodeCounts {
-            var extra = overrides
-            // Every group grows alike: a single group gets `count` nodes; several keep their
-            // proportions (count x each group's nodes / the first group's).
-            if base.groups.count == 1 {
-                extra.append(try Override(parsing: "hardware.nodes=\(count)"))
-            }
-            // Offline: the same work per node. Without `samples` every size is sized as LoadGen does
-            // (at least the minimum duration at its own rate); a fixed count grows with the nodes.
-            if base.workload.scenario == .offline, let samples = base.workload.samples {
-                extra.append(try Override(parsing: "workload.samples=\(min(Scenario.maxRequests, samples * count))"))
-            }
-            if base.workload.scenario.isRateDriven, base.workload.trace == nil {
-                extra.append(try Override(parsing: "workload.qps=max"))
-            }
-            do {
-                var scenario = try Scenario.load(path: path, overrides: extra)
-                if base.groups.count > 1 {
-                    for index in scenario.groups.indices { scenario.groups[index].nodes = baseNodes[index] * count }
-                }
-                let outcome = try Simulation.outcome(scenario)
-                let gpus = outcome.deployment.gpus
-                let tokens = outcome.metrics.outputTokensPerSecond
-                points.append(Point(nodes: outcome.deployment.nodes, gpus: gpus, outputTokensPerS: tokens,
-                                    outputTokensPerSPerGPU: tokens / Double(gpus), maxQPS: outcome.search?.maxQPS,
-                                    efficiency: 0, efficiencyPerNode: 0,
-                                    ttftP99Ms: outcome.metrics.ttft.p99, tpotP99Ms: outcome.metrics.tpot.p99, error: nil))
-            } catch let error as InputError {
-                points.append(Point(nodes: count, gpus: 0, outputTokensPerS: 0, outputTokensPerSPerGPU: 0, maxQPS: nil, efficiency: 0,
-                                    efficiencyPerNode: 0, ttftP99Ms: 0, tpotP99Ms: 0,
-                                    error: error.description.replacingOccurrences(of: "\n", with: "; ")))
-            }
+        let measured = nodeCounts.parallelMap(jobs: jobs, progress: progress) { count -> Result<Point, Error> in
+            Result { try Self.point(path: path, base: base, baseNodes: baseNodes, overrides: overrides, count: count) }
         }
+        var points: [Point] = []
+        for result in measured { points.append(try result.get()) }
         if let first = points.first(where: { $0.error == nil }) {
             for index in points.indices where points[index].error == nil {
                 points[index].efficiency = points[index].outputTokensPerSPerGPU / first.outputTokensPerSPerGPU
@@ -105,6 +79,41 @@ public struct ScalingStudy: Sendable, Encodable {
             }
         }
         return broken
+    }
+
+    /// One node count's point; bad input at that count is the point's error, not the study's.
+    private static func point(path: String, base: Scenario, baseNodes: [Int], overrides: [Override], count: Int) throws -> Point {
+        var extra = overrides
+        // Every group grows alike: a single group gets `count` nodes; several keep their
+        // proportions (count x each group's nodes / the first group's).
+        if base.groups.count == 1 {
+            extra.append(try Override(parsing: "hardware.nodes=\(count)"))
+        }
+        // Offline: the same work per node. Without `samples` every size is sized as LoadGen does
+        // (at least the minimum duration at its own rate); a fixed count grows with the nodes.
+        if base.workload.scenario == .offline, let samples = base.workload.samples {
+            extra.append(try Override(parsing: "workload.samples=\(min(Scenario.maxRequests, samples * count))"))
+        }
+        if base.workload.scenario.isRateDriven, base.workload.trace == nil {
+            extra.append(try Override(parsing: "workload.qps=max"))
+        }
+        do {
+            var scenario = try Scenario.load(path: path, overrides: extra)
+            if base.groups.count > 1 {
+                for index in scenario.groups.indices { scenario.groups[index].nodes = baseNodes[index] * count }
+            }
+            let outcome = try Simulation.outcome(scenario)
+            let gpus = outcome.deployment.gpus
+            let tokens = outcome.metrics.outputTokensPerSecond
+            return Point(nodes: outcome.deployment.nodes, gpus: gpus, outputTokensPerS: tokens,
+                         outputTokensPerSPerGPU: tokens / Double(gpus), maxQPS: outcome.search?.maxQPS,
+                         efficiency: 0, efficiencyPerNode: 0,
+                         ttftP99Ms: outcome.metrics.ttft.p99, tpotP99Ms: outcome.metrics.tpot.p99, error: nil)
+        } catch let error as InputError {
+            return Point(nodes: count, gpus: 0, outputTokensPerS: 0, outputTokensPerSPerGPU: 0, maxQPS: nil, efficiency: 0,
+                         efficiencyPerNode: 0, ttftP99Ms: 0, tpotP99Ms: 0,
+                         error: error.description.replacingOccurrences(of: "\n", with: "; "))
+        }
     }
 
     public func text() -> String {
