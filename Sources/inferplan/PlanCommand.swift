@@ -20,12 +20,16 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "Queries/s the cluster must sustain within the latency limits.")
     var targetQps: Double?
 
+    @Option(name: .long, help: "Candidates run at once (default: all cores).")
+    var jobs: Int?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard (targetTokensPerS == nil) != (targetQps == nil) else {
             throw ValidationError("give one target: --target-tokens-per-s 200000 or --target-qps 500")
         }
+        guard (1...1024).contains(jobs ?? 1) else { throw ValidationError("--jobs takes a whole number from 1 to 1024, e.g. --jobs 2") }
         if let x = targetTokensPerS ?? targetQps, !(x > 0 && x.isFinite) {
             throw ValidationError("the target must be a positive number, e.g. --target-tokens-per-s 200000")
         }
@@ -35,7 +39,8 @@ struct PlanCommand: ParsableCommand {
         if output.format == .html { throw ValidationError("--format html is for `inferplan run`; use text or json here") }
         let definition = try CapacityPlan(path: plan)
         let target: CapacityPlan.Target = targetTokensPerS.map { .tokensPerSecond($0) } ?? .queriesPerSecond(targetQps!)
-        let answers = definition.answer(target: target)
+        let progress = ProgressDisplay(label: "plan", unit: "candidates")
+        let answers = try definition.answer(target: target, jobs: jobs ?? availableCores) { progress.update(done: $0, total: $1) }
         try output.write(output.format == .json ? try ReportJSON.encode(answers) : CapacityPlan.text(answers, target: target))
     }
 }

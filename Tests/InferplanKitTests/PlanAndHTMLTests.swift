@@ -22,7 +22,7 @@ import Testing
         let plan = try CapacityPlan(path: dir + "/plan.yaml")
         let one = try plan.evaluate(plan.candidates[0], nodes: 1).outcome.metrics.outputTokensPerSecond
         // A target of 2.5 nodes' worth of one H200 node's throughput needs 3 H200 nodes.
-        let answers = plan.answer(target: .tokensPerSecond(2.5 * one))
+        let answers = try plan.answer(target: .tokensPerSecond(2.5 * one), jobs: 2)
         let h200 = try #require(answers.first { $0.candidate == "H200" })
         #expect(h200.nodes == 3)
         #expect(h200.outputTokensPerS! >= 2.5 * one)
