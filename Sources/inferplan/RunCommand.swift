@@ -44,6 +44,8 @@ struct RunCommand: ParsableCommand {
         var overrides = try self.overrides.map(Override.init(parsing:))
         if findMaxQps { overrides.append(try Override(parsing: "workload.qps=max")) }
         let scenario = try Scenario.load(path: self.scenario, overrides: overrides)
+        // The text report shows the warnings; a JSON or HTML report for a tool gets them on stderr too.
+        if output.format != .text { for warning in scenario.warnings { Console.err("warning: \(warning)\n") } }
         let first = try Simulation.outcome(scenario)
         var summary: RepeatSummary?
         if `repeat` > 1 {

@@ -210,3 +210,29 @@ import Testing
         #expect(row == " 1,638,490.6 3,009,730.2 3,316,085.3")
     }
 }
+
+/// Issue 14: `--set model=...` on a scenario whose benchmark belongs to another model kept the old
+/// benchmark's request lengths silently. It is now a warning naming the benchmark's line, shown
+/// with the report; none when the lengths are the scenario's own.
+@Suite struct BenchmarkModelWarningTests {
+    @Test func aBenchmarkOfAnotherModelIsAWarning() throws {
+        let scenario = try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [Override(parsing: "model=llama3.1-8b")])
+        #expect(scenario.warnings == ["test.yaml:6: workload.benchmark: mlperf-llama2-70b is the benchmark of llama2-70b, and its input_tokens and output_tokens (with its limits and minimum sample count) apply to llama3.1-8b as they are; mlperf-llama3.1-8b is llama3.1-8b's own"])
+        let report = RunReport(scenario: scenario, outcome: try Simulation.outcome(scenario), includeWallTime: false)
+        #expect(report.text().contains("  warning     test.yaml:6: workload.benchmark: mlperf-llama2-70b is the benchmark of llama2-70b"))
+        #expect(try report.json().contains("\"warnings\" : [\n    \"test.yaml:6: workload.benchmark"))
+    }
+
+    @Test func noWarningWhenTheLengthsAreTheScenariosOwn() throws {
+        #expect(try Fixtures.scenario(Fixtures.defaultScenarioYAML).warnings.isEmpty)
+        let own = try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [
+            Override(parsing: "model=llama3.1-8b"), Override(parsing: "workload.input_tokens=500"), Override(parsing: "workload.output_tokens=100"),
+        ])
+        #expect(own.warnings.isEmpty)
+        // Only the output length from the preset: the warning names just that.
+        let half = try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [
+            Override(parsing: "model=llama3.1-70b"), Override(parsing: "workload.input_tokens=500"),
+        ])
+        #expect(half.warnings.count == 1 && half.warnings[0].contains("its output_tokens (with") && half.warnings[0].hasSuffix("set workload.input_tokens and output_tokens for llama3.1-70b's requests"))
+    }
+}

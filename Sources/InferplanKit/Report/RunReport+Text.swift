@@ -10,6 +10,7 @@ extension RunReport {
         if let qps { load += " at \(Format.grouped(qps, decimals: 2)) queries/s" }
         lines.append(load + ", seed \(seed)")
         lines.append("  serving     \(scheduler) batching, \(kvPolicy) KV cache, \(router) router")
+        for warning in warnings { lines.append("  warning     \(warning)") }
         if let maxQPS, let search {
             lines.append("")
             lines.append("  max rate    \(Format.grouped(maxQPS, decimals: 2)) queries/s meets the p99 limits (\(Format.grouped(search.failingQPS, decimals: 2)) does not; \(search.probes.count) probes, tolerance \(Format.percent(search.tolerance, decimals: 1)))")

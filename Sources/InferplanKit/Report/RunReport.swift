@@ -61,6 +61,8 @@ public struct RunReport: Sendable, Encodable {
     public var events: Int
     /// `--explain`: where the time of a representative decode and prefill step goes.
     public var explain: [StepExplanation]?
+    /// The scenario's warnings (`Scenario.warnings`): allowed, probably not meant.
+    public var warnings: [String]
 
     enum CodingKeys: String, CodingKey {
         case scenario, file, model, gpu, weights, gpus, nodes, replicas, benchmark, seed, qps, events
@@ -74,7 +76,7 @@ public struct RunReport: Sendable, Encodable {
         case ttftMs = "ttft_ms", tpotMs = "tpot_ms", latencyLimits = "latency_limits", latencyLimitsMet = "latency_limits_met"
         case meanBatchSeqs = "mean_batch_seqs", kvPeakFraction = "kv_peak_fraction"
         case kvCapacityTokensPerReplica = "kv_capacity_tokens_per_replica", weightsGBPerGPU = "weights_gb_per_gpu"
-        case simulatedS = "simulated_s", wallS = "wall_s", explain
+        case simulatedS = "simulated_s", wallS = "wall_s", explain, warnings
     }
 
     public struct GroupReport: Sendable, Encodable {
@@ -126,6 +128,7 @@ public struct RunReport: Sendable, Encodable {
         attentionParallel = deployment.parallelism.attentionDataParallel ? "data" : "tensor"
         replicas = deployment.replicas
         benchmark = scenario.workload.benchmark
+        warnings = scenario.warnings
         workloadScenario = scenario.workload.scenario.rawValue
         scheduler = deployment.serving.scheduler.rawValue
         kvPolicy = deployment.serving.kvPolicy.rawValue

@@ -51,6 +51,17 @@ extension Scenario {
                              valid: "a model id (see `inferplan catalog`) or a path to a model YAML; or name a workload.benchmark")
         }
         model = try catalog.model(modelDocument)
+        let modelID = model.id
+        if let benchmark, benchmark.model != modelID {
+            // The preset's lengths belong to its own model's dataset; say so where they are used.
+            let fromPreset = ["input_tokens", "output_tokens"].filter { workloadMap.optional($0) == nil }
+            if !fromPreset.isEmpty {
+                let own = catalog.ids(.benchmarks).contains("mlperf-\(modelID)") ? "mlperf-\(modelID)" : nil
+                let place = locations["workload.benchmark"] ?? document.source.name
+                warnings.append("\(place): workload.benchmark: \(benchmark.id) is the benchmark of \(benchmark.model), and its \(fromPreset.joined(separator: " and ")) (with its limits and minimum sample count) apply to \(modelID) as they are"
+                                + (own.map { "; \($0) is \(modelID)'s own" } ?? "; set workload.input_tokens and output_tokens for \(modelID)'s requests"))
+            }
+        }
 
         let hardwareValue = try root.required("hardware", hint: "{gpu: h200-sxm, gpus_per_node: 8, nodes: 1}")
         let nodeGroups = try Self.nodeGroups(hardwareValue, catalog: catalog, baseDirectory: baseDirectory, note: note)

@@ -19,6 +19,9 @@ public struct Scenario: Sendable {
     /// The scenario as decoded - its file, and the YAML after every `--set` - echoed with an
     /// internal error so that a bug report can be reproduced.
     public var echo: String = ""
+    /// What the scenario does that is allowed but probably not meant (a benchmark preset of another
+    /// model, say), each naming where it was written. Printed with the report, never silently dropped.
+    public var warnings: [String] = []
 
     public var gpus: Int { groups.reduce(0) { $0 + $1.gpus } }
     public var nodes: Int { groups.reduce(0) { $0 + $1.nodes } }
