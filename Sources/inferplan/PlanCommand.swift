@@ -29,7 +29,7 @@ struct PlanCommand: ParsableCommand {
         guard (targetTokensPerS == nil) != (targetQps == nil) else {
             throw ValidationError("give one target: --target-tokens-per-s 200000 or --target-qps 500")
         }
-        guard (1...1024).contains(jobs ?? 1) else { throw ValidationError("--jobs takes a whole number from 1 to 1024, e.g. --jobs 2") }
+        try JobsOption.check(jobs)
         if let x = targetTokensPerS ?? targetQps, !(x > 0 && x.isFinite) {
             throw ValidationError("the target must be a positive number, e.g. --target-tokens-per-s 200000")
         }
@@ -40,7 +40,7 @@ struct PlanCommand: ParsableCommand {
         let definition = try CapacityPlan(path: plan)
         let target: CapacityPlan.Target = targetTokensPerS.map { .tokensPerSecond($0) } ?? .queriesPerSecond(targetQps!)
         let progress = ProgressDisplay(label: "plan", unit: "candidates")
-        let answers = try definition.answer(target: target, jobs: jobs ?? availableCores) { progress.update(done: $0, total: $1) }
+        let answers = try definition.answer(target: target, jobs: JobsOption.count(jobs)) { progress.update(done: $0, total: $1) }
         try output.write(output.format == .json ? try ReportJSON.encode(answers) : CapacityPlan.text(answers, target: target))
     }
 }

@@ -52,12 +52,12 @@ struct RunCommand: ParsableCommand {
             // The other seeds at once, on all cores, in seed order whatever the threads' timing.
             let seeds = (0..<UInt64(`repeat`)).map { scenario.workload.seed + $0 }
             let progress = ProgressDisplay(label: "repeat", unit: "seeds")
-            let others = Array(seeds.dropFirst()).parallelMap(jobs: availableCores, progress: { progress.update(done: $0 + 1, total: $1 + 1) }) { seed in
+            let others = try Array(seeds.dropFirst()).parallelMap(jobs: availableCores, progress: { progress.update(done: $0 + 1, total: $1 + 1) }) { seed in
                 var variant = scenario
                 variant.workload.seed = seed
-                return Result { try Simulation.outcome(variant) }
+                return try Simulation.outcome(variant)
             }
-            summary = RepeatSummary(seeds: seeds, outcomes: try [first] + others.map { try $0.get() })
+            summary = RepeatSummary(seeds: seeds, outcomes: [first] + others)
         }
         let report = RunReport(scenario: scenario, outcome: first, repeatSummary: summary, includeWallTime: !reproducible,
                                explain: explain)

@@ -31,10 +31,10 @@ struct ScaleCommand: ParsableCommand {
     func run() throws {
         if output.format == .html { throw ValidationError("--format html is for `inferplan run`; use text or json here") }
         let counts = try Self.nodeCounts(nodes)
-        guard (1...1024).contains(jobs ?? 1) else { throw ValidationError("--jobs takes a whole number from 1 to 1024, e.g. --jobs 2") }
+        try JobsOption.check(jobs)
         let progress = ProgressDisplay(label: "scale", unit: "node counts")
         let study = try ScalingStudy(path: scenario, overrides: overrides.map(Override.init(parsing:)), nodeCounts: counts,
-                                     jobs: jobs ?? availableCores) { progress.update(done: $0, total: $1) }
+                                     jobs: JobsOption.count(jobs)) { progress.update(done: $0, total: $1) }
         try output.write(output.format == .json ? try ReportJSON.encode(study) : study.text())
     }
 

@@ -41,7 +41,7 @@ struct SweepCommand: ParsableCommand {
     var tolerance: String = "2%"
 
     func validate() throws {
-        guard (1...1024).contains(jobs ?? 1) else { throw ValidationError("--jobs takes a whole number from 1 to 1024, e.g. --jobs 2") }
+        try JobsOption.check(jobs)
     }
 
     func run() throws {
@@ -51,7 +51,7 @@ struct SweepCommand: ParsableCommand {
         let folder = output ?? "out/\(definition.name)"
         let results = try SweepResults(directory: folder, sweep: definition, shard: slice)
         let display = ProgressDisplay(label: "sweep \(definition.name)")
-        let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let jobs = JobsOption.count(self.jobs)
         Console.err("sweep \(definition.name): \(definition.count) points (\(definition.mode.rawValue) over \(definition.axes.map(\.keyPath).joined(separator: ", "))), \(slice.count > 1 ? "shard \(slice.index)/\(slice.count), " : "")\(jobs) jobs, results in \(folder)\n")
         let runner = SweepRunner(sweep: definition, results: results, shard: slice, jobs: jobs) { done, total in
             display.update(done: done, total: total)

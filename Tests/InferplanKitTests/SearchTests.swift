@@ -21,8 +21,8 @@ import Testing
         #expect(outcome.metrics.ttft.p99 <= limits.ttftP99 * 1000 && outcome.metrics.tpot.p99 <= limits.tpotP99 * 1000)
         #expect((search.failingQPS - search.maxQPS) / search.maxQPS <= 0.01 + 1e-12)
         let probe = MaxRateSearch(deployment: outcome.deployment, workload: scenario.workload, limits: limits, tolerance: 0.01)
-        #expect(try probe.probe(search.maxQPS).get().meets)
-        #expect(!(try probe.probe(search.maxQPS * 1.05).get().meets))
+        #expect(try probe.probe(search.maxQPS).meets)
+        #expect(!(try probe.probe(search.maxQPS * 1.05).meets))
     }
 
     /// Issue 19: a round's probes run at once, at rates that do not depend on the cores, so the

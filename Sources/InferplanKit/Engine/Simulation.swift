@@ -174,9 +174,10 @@ public struct SimulationResult: Sendable {
     /// The run stopped at `workload.maxEvents` before it drained: its figures are not a result.
     public var eventLimitReached = false
 
-    /// The result, or `EventLimitReached` when the run stopped at its event limit.
-    public func checked(limit: Int) throws(EventLimitReached) -> SimulationResult {
-        if eventLimitReached { throw EventLimitReached(limit: limit, simulatedSeconds: endTime, estimated: nil) }
+    /// The result, or `EventLimitReached` when the run stopped at its event limit (which is then
+    /// the number of events it took).
+    public func checked() throws(EventLimitReached) -> SimulationResult {
+        if eventLimitReached { throw EventLimitReached(limit: events, simulatedSeconds: endTime, estimated: nil) }
         return self
     }
 }

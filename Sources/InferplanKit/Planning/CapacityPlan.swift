@@ -106,7 +106,7 @@ public struct CapacityPlan: Sendable {
     /// depend on the threads. A candidate's bad input is its note; an internal error (a report
     /// that broke an invariant) stops the plan.
     public func answer(target: Target, jobs: Int = 1, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Answer] {
-        let results = candidates.parallelMap(jobs: jobs, progress: progress) { candidate -> Result<Answer, InternalError> in
+        var answers = try candidates.parallelMap(jobs: jobs, progress: progress) { candidate throws(InternalError) -> Answer in
             do {
                 // Replicas are independent, so throughput grows about linearly with nodes: start
                 // from the estimate one node gives, then step to the smallest count that meets it.
@@ -128,27 +128,26 @@ public struct CapacityPlan: Sendable {
                 while !Self.meets(try outcome(nodes), target, meanOutput: meanOutput) {
                     guard nodes < maxNodes else {
                         let best = try outcome(maxNodes)
-                        return .success(Answer(candidate: candidate.name, gpu: scenario.gpu.id,
-                                               note: "not reachable with \(maxNodes) nodes (\(Int(best.metrics.outputTokensPerSecond)) output tokens/s at most)"))
+                        return Answer(candidate: candidate.name, gpu: scenario.gpu.id,
+                                      note: "not reachable with \(maxNodes) nodes (\(Int(best.metrics.outputTokensPerSecond)) output tokens/s at most)")
                     }
                     nodes += 1
                 }
                 while nodes > 1, Self.meets(try outcome(nodes - 1), target, meanOutput: meanOutput) { nodes -= 1 }
                 let chosen = try outcome(nodes)
                 let gpus = chosen.deployment.gpus
-                return .success(Answer(candidate: candidate.name, gpu: scenario.gpu.id, nodes: nodes, gpus: gpus,
-                                       outputTokensPerS: chosen.metrics.outputTokensPerSecond,
-                                       outputTokensPerSPerGPU: chosen.metrics.outputTokensPerSecond / Double(gpus),
-                                       maxQPS: chosen.qps, powerKW: Double(gpus) * scenario.gpu.powerWatts / 1000))
+                return Answer(candidate: candidate.name, gpu: scenario.gpu.id, nodes: nodes, gpus: gpus,
+                              outputTokensPerS: chosen.metrics.outputTokensPerSecond,
+                              outputTokensPerSPerGPU: chosen.metrics.outputTokensPerSecond / Double(gpus),
+                              maxQPS: chosen.qps, powerKW: Double(gpus) * scenario.gpu.powerWatts / 1000)
             } catch let error as InputError {
-                return .success(Answer(candidate: candidate.name, gpu: "-", note: error.description.replacingOccurrences(of: "\n", with: "; ")))
+                return Answer(candidate: candidate.name, gpu: "-", note: error.description.replacingOccurrences(of: "\n", with: "; "))
             } catch let error as InternalError {
-                return .failure(error)
+                throw error
             } catch {
-                return .success(Answer(candidate: candidate.name, gpu: "-", note: "\(error)"))
+                return Answer(candidate: candidate.name, gpu: "-", note: "\(error)")
             }
         }
-        var answers = try results.map { try $0.get() }
         answers.sort { a, b in
             switch (a.gpus, b.gpus) {
             case let (x?, y?): return x != y ? x < y : (a.powerKW ?? 0) < (b.powerKW ?? 0)

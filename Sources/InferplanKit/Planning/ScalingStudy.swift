@@ -48,11 +48,9 @@ public struct ScalingStudy: Sendable, Encodable {
         workloadScenario = base.workload.scenario.rawValue
         fixedSamplesPerNode = base.workload.samples != nil
         let baseNodes = base.groups.map(\.nodes)
-        let measured = nodeCounts.parallelMap(jobs: jobs, progress: progress) { count -> Result<Point, Error> in
-            Result { try Self.point(path: path, base: base, baseNodes: baseNodes, overrides: overrides, count: count) }
+        var points = try nodeCounts.parallelMap(jobs: jobs, progress: progress) { count in
+            try Self.point(path: path, base: base, baseNodes: baseNodes, overrides: overrides, count: count)
         }
-        var points: [Point] = []
-        for result in measured { points.append(try result.get()) }
         if let first = points.first(where: { $0.error == nil }) {
             for index in points.indices where points[index].error == nil {
                 points[index].efficiency = points[index].outputTokensPerSPerGPU / first.outputTokensPerSPerGPU

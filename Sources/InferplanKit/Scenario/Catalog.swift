@@ -49,13 +49,9 @@ public struct Catalog: Sendable {
         let text = try reference.string()
         if Self.looksLikePath(text) {
             let path = text.hasPrefix("/") ? text : (baseDirectory as NSString).appendingPathComponent(text)
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw reference.error("no \(kind.singular) file at '\(path)'",
-                                      valid: "a catalog id (\(ids(kind).joined(separator: ", "))) or a path to a YAML file")
-            }
-            // A device, FIFO or folder is refused here, where the line that names it is known.
-            if let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType, type != .typeRegular {
-                throw reference.error("'\(path)' is \(type == .typeDirectory ? "a folder" : "a device or other special file"), not a \(kind.singular) YAML file",
+            let found = InputPath(path)
+            if found != .file {
+                throw reference.error(found.words.map { "'\(path)' is \($0), not a \(kind.singular) YAML file" } ?? "no \(kind.singular) file at '\(path)'",
                                       valid: "a catalog id (\(ids(kind).joined(separator: ", "))) or a path to a YAML file")
             }
             return try YAMLDocument.load(path: path, displayName: text)

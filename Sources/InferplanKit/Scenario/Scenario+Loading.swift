@@ -306,9 +306,9 @@ extension Scenario {
                 let name = try note(value).string()
                 let path = name.hasPrefix("/") ? name : (baseDirectory as NSString).appendingPathComponent(name)
                 // A missing file, a device or a folder is named at the line that names it.
-                let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType
-                guard let type, type == .typeRegular else {
-                    throw value.error(type == nil ? "no trace file at '\(path)'" : "'\(path)' is \(type == .typeDirectory ? "a folder" : "a device or other special file"), not a CSV file",
+                let found = InputPath(path)
+                if found != .file {
+                    throw value.error(found.words.map { "'\(path)' is \($0), not a CSV file" } ?? "no trace file at '\(path)'",
                                       valid: "a CSV file (arrival_s,input_tokens,output_tokens), relative to the scenario's folder")
                 }
                 trace = try TraceFile.load(path: path, displayName: name, timeScale: scale, maxContext: maxContext)

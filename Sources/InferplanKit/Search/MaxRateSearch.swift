@@ -52,19 +52,15 @@ public struct MaxRateSearch: Sendable {
 
     /// A rate's run and whether it meets the limits; `EventLimitReached` when the run stopped at
     /// the workload's event limit (its figures would not be a result).
-    public func probe(_ qps: Double) -> Swift.Result<(meets: Bool, metrics: RunMetrics), EventLimitReached> {
+    public func probe(_ qps: Double) throws(EventLimitReached) -> (meets: Bool, metrics: RunMetrics) {
         var load = workload
         load.qps = qps
         load.searchMaxRate = false
-        let result = Simulation(deployment: deployment, workload: load).run()
-        if result.eventLimitReached {
-            return .failure(EventLimitReached(limit: workload.maxEvents, simulatedSeconds: result.endTime, estimated: nil))
-        }
-        let metrics = RunMetrics(result: result)
+        let metrics = RunMetrics(result: try Simulation(deployment: deployment, workload: load).run().checked())
         // A probe that issued no query measured nothing: it cannot pass.
         let meets = metrics.issuedSamples > 0 && metrics.completedSamples == metrics.issuedSamples
             && metrics.ttft.p99 <= limits.ttftP99 * 1000 && metrics.tpot.p99 <= limits.tpotP99 * 1000
-        return .success((meets, metrics))
+        return (meets, metrics)
     }
 
     /// A probe at `qps` would issue more queries than one run may hold (`maxRequests`).
@@ -91,7 +87,7 @@ public struct MaxRateSearch: Sendable {
             for qps in rates where qps * workload.duration > Double(maxRequests) {
                 throw TooManyRequests(qps: qps, requests: qps * workload.duration, maxRequests: maxRequests)
             }
-            let outcomes = try rates.parallelMap(jobs: jobs) { qps in self.probe(qps) }.map { try $0.get() }
+            let outcomes = try rates.parallelMap(jobs: jobs) { qps throws(EventLimitReached) in try self.probe(qps) }
             for (qps, (meets, metrics)) in zip(rates, outcomes) {
                 probes.append(Probe(qps: qps, meetsLimits: meets, ttftP99Ms: metrics.ttft.p99, tpotP99Ms: metrics.tpot.p99,
                                     outputTokensPerS: metrics.outputTokensPerSecond))

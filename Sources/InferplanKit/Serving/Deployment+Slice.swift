@@ -21,7 +21,6 @@ extension Deployment {
         var slice = self
         slice.groups[0].nodes = nodes
         slice.groups[0].replicas = group.replicas * nodes / group.nodes
-        guard slice.groups[0].replicas > 0 else { return nil }
         return (slice, Double(group.replicas) / Double(slice.groups[0].replicas))
     }
 }

@@ -5,23 +5,28 @@ extension Array where Element: Sendable {
     /// `map` on `jobs` threads, results in the input's order whatever the threads' timing, so the
     /// output is deterministic. Items are handed out one at a time (the next free thread takes the
     /// next item): work of uneven size balances itself. `progress(done, total)` is called after each
-    /// item, from the thread that finished it.
+    /// item, from the thread that finished it. When `transform` throws, every item still runs and
+    /// the error of the first item in input order is thrown, so which error surfaces does not
+    /// depend on the threads either; a transform that cannot throw makes this call non-throwing.
     ///
     /// - Complexity: O(n) calls of `transform`, `jobs` at a time.
-    public func parallelMap<Result: Sendable>(
+    public func parallelMap<Output: Sendable, Failure: Error>(
         jobs: Int, progress: (@Sendable (Int, Int) -> Void)? = nil,
-        _ transform: @Sendable (Element) -> Result
-    ) -> [Result] {
-        let state = ParallelMapState<Result>(count: count)
+        _ transform: @Sendable (Element) throws(Failure) -> Output
+    ) throws(Failure) -> [Output] {
+        let state = ParallelMapState<Result<Output, Failure>>(count: count)
         let items = self
         DispatchQueue.concurrentPerform(iterations: Swift.max(1, Swift.min(jobs, count))) { _ in
             while let index = state.claim() {
-                let result = transform(items[index])
+                let result = Result { () throws(Failure) -> Output in try transform(items[index]) }
                 let done = state.store(result, at: index)
                 progress?(done, items.count)
             }
         }
-        return state.results()
+        var outputs: [Output] = []
+        outputs.reserveCapacity(count)
+        for result in state.results() { outputs.append(try result.get()) }
+        return outputs
     }
 }
 

@@ -55,9 +55,8 @@ public enum OfflineSizing {
         let result = Simulation(deployment: probed, workload: offline).run()
         let eventsPerSecond = scale * Double(result.events) / max(result.endTime, 1e-9)
         let times = result.log.completion.filter(\.isFinite).sorted()
-        if result.eventLimitReached && times.count < 10 {
-            throw EventLimitReached(limit: offline.maxEvents, simulatedSeconds: result.endTime, estimated: nil)
-        }
+        // Stopped at its limit before ten completions: no rate to read.
+        if times.count < 10 { _ = try result.checked() }
         guard times.count >= 10 else { return Probe(rate: 1e-3, eventsPerSecond: eventsPerSecond) }
         let low = times[times.count / 5], high = times[times.count * 4 / 5]
         let completedBetween = Double(times.count * 4 / 5 - times.count / 5)
@@ -74,9 +73,12 @@ public enum OfflineSizing {
         public var fittingDuration: Double
     }
 
+    /// Samples LoadGen asks for at `rate` samples/s to last `duration`: 1.1 x duration x rate.
+    static func wanted(rate: Double, duration: Double) -> Double { (slack * duration * rate).rounded(.up) }
+
     /// The sample count LoadGen would issue at `rate` samples/s, at most `cap`.
     public static func samples(rate: Double, duration: Double, minimum: Int, cap: Int) -> Int {
-        let wanted = (slack * duration * rate).rounded(.up)
+        let wanted = wanted(rate: rate, duration: duration)
         return min(cap, max(minimum, wanted.isFinite ? Int(min(wanted, Double(cap))) : cap))
     }
 
@@ -90,11 +92,11 @@ public enum OfflineSizing {
     /// would issue more than `cap` samples.
     public static func run(_ workload: Workload, on deployment: Deployment, cap: Int) throws -> SimulationResult {
         guard workload.scenario == .offline, workload.samples == nil, workload.trace == nil else {
-            return try Simulation(deployment: deployment, workload: workload).run().checked(limit: workload.maxEvents)
+            return try Simulation(deployment: deployment, workload: workload).run().checked()
         }
         var sized = workload
         let probe = try probe(deployment: deployment, workload: workload)
-        let wanted = (slack * workload.duration * probe.rate).rounded(.up)
+        let wanted = wanted(rate: probe.rate, duration: workload.duration)
         if wanted > Double(cap) {
             throw TooManySamples(wanted: wanted, cap: cap, fittingDuration: Double(cap) / (slack * probe.rate))
         }
@@ -104,10 +106,10 @@ public enum OfflineSizing {
             throw EventLimitReached(limit: workload.maxEvents, simulatedSeconds: nil, estimated: expectedEvents)
         }
         sized.samples = first
-        let result = try Simulation(deployment: deployment, workload: sized).run().checked(limit: workload.maxEvents)
+        let result = try Simulation(deployment: deployment, workload: sized).run().checked()
         guard result.endTime > 0, result.endTime < workload.duration, first < cap else { return result }
         let measured = Double(first) / result.endTime
         sized.samples = samples(rate: measured, duration: workload.duration, minimum: workload.minSamples, cap: cap)
-        return try Simulation(deployment: deployment, workload: sized).run().checked(limit: workload.maxEvents)
+        return try Simulation(deployment: deployment, workload: sized).run().checked()
     }
 }
