@@ -2,7 +2,8 @@
 # Installs what is missing (GSL), runs the whole test suite, then the CI gate: the small sweep in
 # Scenarios/sweeps/ checked against its committed baseline (a change that moves predictions must
 # update Scenarios/sweeps/ci-baseline.csv knowingly), then 300 fuzz cases through the release
-# binary (Fuzz/inferplan-fuzz: every outcome a sound report or a clear refusal).
+# binary (Fuzz/inferplan-fuzz: every outcome a sound report or a clear refusal), after every
+# command's HTML page is rendered in headless Chromium (scripts/check-html.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -11,5 +12,6 @@ gate="$(mktemp -d)"
 trap 'rm -rf "$gate"' EXIT
 .build/debug/inferplan sweep Scenarios/sweeps/ci.yaml --output "$gate/ci" --check Scenarios/sweeps/ci-baseline.csv --tolerance 2%
 swift build -c release --product inferplan
+scripts/check-html.sh .build/release/inferplan
 swift build -c release --product inferplan-fuzz
 .build/release/inferplan-fuzz --cases 300 --seed 1

@@ -10,8 +10,7 @@ struct CatalogCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        if output.format == .html { throw ValidationError("--format html is for `inferplan run`; use text or json here") }
         let listing = try CatalogListing(catalog: .bundled)
-        try output.write(output.format == .json ? try ReportJSON.encode(listing) : listing.text())
+        try output.write(text: listing.text, json: { try ReportJSON.encode(listing) }, html: listing.html)
     }
 }

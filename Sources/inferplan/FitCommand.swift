@@ -53,7 +53,7 @@ struct FitCommand: ParsableCommand {
     }
 
     func run() throws {
-        if output.format == .html { throw ValidationError("--format html is not available for fit yet; use text or json") }
+        try output.refuseHTML(command: "fit")
         let table = try CSVTable(path: csv ?? Catalog.publishedResultsPath)
         var validator = Validator()
         validator.gemmHalfEfficiencyTokensOverride = gemmHalfEfficiencyTokens

@@ -46,7 +46,7 @@ struct HostcheckCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if output.format == .html { throw ValidationError("--format html is for `inferplan run`; use text or json here") }
+        try output.refuseHTML(command: "hostcheck")
         for (name, value, limit) in [("--requests", requests, 100_000), ("--input-tokens", inputTokens, 32_768),
                                      ("--output-tokens", outputTokens, 32_768), ("--max-batch", maxBatch, 1024),
                                      ("--threads", threads, 64)] where value < 1 || value > limit {

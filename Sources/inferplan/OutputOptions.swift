@@ -9,7 +9,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 /// Writes a report to stdout or to `--output`, never replacing a file the user did not ask to
 /// replace: an existing file needs `--force`.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Report format: text, json, or html (a self-contained page; run only).")
+    @Option(name: .long, help: "Report format: text, json, or html (a self-contained page with charts; run, report, scale, plan, validate and catalog).")
     var format: OutputFormat = .text
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
@@ -30,6 +30,23 @@ struct OutputOptions: ParsableArguments {
         if let why = FileOutput.unwritableReason(folder: folder.isEmpty ? "." : folder) {
             throw ValidationError("--output \(output): the folder '\(folder.isEmpty ? "." : folder)' cannot take the file: \(why); give another path")
         }
+    }
+
+    /// Writes the report in the chosen format. A command without an HTML page passes nil, and
+    /// `--format html` is then refused before any work is done (see `refuseHTML`).
+    func write(text: () throws -> String, json: () throws -> String, html: (() throws -> String)?) throws {
+        switch format {
+        case .text: try write(text())
+        case .json: try write(json())
+        case .html:
+            guard let html else { throw ValidationError("--format html is not available for this command; use text or json") }
+            try write(html())
+        }
+    }
+
+    /// For commands without an HTML page: refuses `--format html` up front, naming the command.
+    func refuseHTML(command: String) throws {
+        if format == .html { throw ValidationError("--format html is not available for `inferplan \(command)`; use --format text or --format json") }
     }
 
     func write(_ text: String) throws {

@@ -36,11 +36,11 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
-        if output.format == .html { throw ValidationError("--format html is for `inferplan run`; use text or json here") }
         let definition = try CapacityPlan(path: plan)
         let target: CapacityPlan.Target = targetTokensPerS.map { .tokensPerSecond($0) } ?? .queriesPerSecond(targetQps!)
         let progress = ProgressDisplay(label: "plan", unit: "candidates")
         let answers = try definition.answer(target: target, jobs: JobsOption.count(jobs)) { progress.update(done: $0, total: $1) }
-        try output.write(output.format == .json ? try ReportJSON.encode(answers) : CapacityPlan.text(answers, target: target))
+        try output.write(text: { CapacityPlan.text(answers, target: target) }, json: { try ReportJSON.encode(answers) },
+                         html: { CapacityPlan.html(answers, target: target, file: plan) })
     }
 }

@@ -29,13 +29,12 @@ struct ScaleCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        if output.format == .html { throw ValidationError("--format html is for `inferplan run`; use text or json here") }
         let counts = try Self.nodeCounts(nodes)
         try JobsOption.check(jobs)
         let progress = ProgressDisplay(label: "scale", unit: "node counts")
         let study = try ScalingStudy(path: scenario, overrides: overrides.map(Override.init(parsing:)), nodeCounts: counts,
                                      jobs: JobsOption.count(jobs)) { progress.update(done: $0, total: $1) }
-        try output.write(output.format == .json ? try ReportJSON.encode(study) : study.text())
+        try output.write(text: study.text, json: { try ReportJSON.encode(study) }, html: study.html)
     }
 
     static func nodeCounts(_ text: String) throws -> [Int] {

@@ -44,7 +44,6 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
-        if output.format == .html { throw ValidationError("--format html is for `inferplan run`; use text or json here") }
         let table = try CSVTable(path: csv ?? Catalog.publishedResultsPath)
         var validator = Validator()
         validator.overlapExponentOverride = overlapExponent
@@ -60,6 +59,6 @@ struct ValidateCommand: ParsableCommand {
         let progress = ProgressDisplay(label: "validate", unit: "rows")
         let report = try validator.validate(table, jobs: max(1, jobs ?? availableCores)) { progress.update(done: $0, total: $1) }
         if let bug = report.rows.lazy.compactMap(\.internalError).first { throw bug }
-        try output.write(output.format == .json ? try ReportJSON.encode(report) : report.text())
+        try output.write(text: report.text, json: { try ReportJSON.encode(report) }, html: { report.html(file: csv ?? Catalog.publishedResultsPath) })
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Yams
 @testable import InferplanKit
 
 @Suite struct PlanAndHTMLTests {
@@ -32,6 +33,43 @@ import Testing
         // Sorted by GPUs, the best first; B200 needs fewer GPUs than H200.
         #expect(answers[0].best && answers[0].candidate == "B200 FP4")
         #expect(abs(h200.powerKW! - 3 * 0.7) < 1e-9)
+    }
+
+    /// A candidate that names a node replaces the base's `gpu` (no "gpu and node cannot both be
+    /// given" about a line of the base); a candidate's bad input names the plan file, its line and
+    /// the candidate, and sits under the table instead of running through it.
+    @Test func candidatesReplaceTheHardwareChoiceAndTheirErrorsNameThem() throws {
+        let dir = try folder()
+        try Fixtures.defaultScenarioYAML.replacingOccurrences(of: "samples: 2000", with: "samples: 400")
+            .write(toFile: dir + "/base.yaml", atomically: true, encoding: .utf8)
+        try """
+        base: base.yaml
+        max_nodes: 1
+        candidates:
+          - {name: B200 node, set: {hardware.node: hgx-b200}}
+          - {name: typo, set: {hardware.gpu: b2000}}
+        """.write(toFile: dir + "/plan.yaml", atomically: true, encoding: .utf8)
+        let plan = try CapacityPlan(path: dir + "/plan.yaml")
+        let node = try plan.evaluate(plan.candidates[0], nodes: 1).scenario
+        #expect(node.gpu.id == "b200" && node.gpus == 8)
+        #expect(node.overrides.contains("hardware.gpu (removed) from \(dir)/plan.yaml:4 candidate 'B200 node'"))
+        let answers = try plan.answer(target: .tokensPerSecond(1), jobs: 1)
+        let typo = try #require(answers.first { $0.candidate == "typo" })
+        #expect(typo.nodes == nil)
+        #expect(typo.note?.hasPrefix("\(dir)/plan.yaml:5 candidate 'typo': hardware.gpu: unknown gpu 'b2000' (did you mean 'b200'?)") == true)
+        let text = CapacityPlan.text(answers, target: .tokensPerSecond(1))
+        let typoRow = try #require(text.split(separator: "\n").first { $0.hasPrefix("    typo") })
+        #expect(typoRow.contains("no answer, see [1] below") && !typoRow.contains("unknown gpu"))
+        #expect(text.contains("\n[1] typo: \(dir)/plan.yaml:5 candidate 'typo'"))
+    }
+
+    @Test func anOverrideRemovesAKeyOnlyWhereItIs() throws {
+        let document = try YAMLValue(node: try #require(try Yams.compose(yaml: "hardware: {gpu: h200-sxm, gpus_per_node: 8, nodes: 1}")),
+                                     source: YAMLSource(name: "s.yaml"))
+        let changed = try document.applying([Override(removing: ["hardware", "gpu"], origin: "plan.yaml:3 candidate 'x'"),
+                                             Override(removing: ["hardware", "node"], origin: "plan.yaml:3 candidate 'x'")])
+        let keys = try changed.mapping(allowed: ["hardware"]).required("hardware").mapping(allowed: ["gpus_per_node", "nodes"])
+        #expect(keys.optional("gpus_per_node") != nil && keys.optional("gpu") == nil)
     }
 
     @Test func sweepReportIsSelfContainedSVG() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Yams
 
 /// Capacity planning: for each candidate (GPU type and deployment, as overrides of a base
 /// scenario), the smallest cluster whose throughput - at the highest rate meeting the latency
@@ -63,19 +64,37 @@ public struct CapacityPlan: Sendable {
         for item in try map.required("candidates", hint: "[{name: H200 FP8, set: {hardware.gpu: h200-sxm}}, ...]").sequence() {
             let entry = try item.mapping(allowed: ["name", "set"])
             let name = try entry.required("name").string()
+            let origin = "\(item.location) candidate '\(name)'"
             var overrides: [Override] = []
             if let set = entry.optional("set") {
                 guard case .mapping(let pairs) = set.node else { throw set.error("expected a mapping of key paths to values") }
                 for (key, value) in pairs {
                     let text: String
-                    if case .scalar(let scalar) = value { text = scalar.string } else { text = "\(value.any)" }
-                    overrides.append(try Override(parsing: "\(key.string ?? "")=\(text)"))
+                    if case .scalar(let scalar) = value { text = scalar.string } else { text = try Yams.serialize(node: value) }
+                    overrides.append(try Override(parsing: "\(key.string ?? "")=\(text)", origin: origin))
                 }
             }
-            candidates.append(Candidate(name: name, overrides: overrides))
+            candidates.append(Candidate(name: name, overrides: Self.replacingHardwareChoice(overrides, origin: origin)))
         }
         guard !candidates.isEmpty else { throw document.error("no candidates", valid: "a list of {name:, set: {...}}") }
         self.candidates = candidates
+    }
+
+    /// A candidate that names its hardware (`hardware.gpu`, `hardware.node` or
+    /// `hardware.node_groups`) replaces the base's hardware choice as a whole: the base's keys that
+    /// would conflict with it are removed first (a node entry names its GPU and count, so with
+    /// `node` the base's `gpu`, `gpus_per_node` and `node_groups` go; with `gpu`, the base's `node`
+    /// and `node_groups`; with `node_groups`, every single-group key). `nodes` and `scale_out`
+    /// stay. Without this, `{hardware.node: hgx-b200}` on a base that names `gpu` is refused as
+    /// "gpu and node cannot both be given", an error about a line the user never wrote.
+    static func replacingHardwareChoice(_ overrides: [Override], origin: String) -> [Override] {
+        let named = Set(overrides.compactMap { $0.keyPath.count == 2 && $0.keyPath[0] == "hardware" ? $0.keyPath[1] : nil })
+        var removed: [String] = []
+        if named.contains("node_groups") { removed = ["gpu", "gpus_per_node", "node"] }
+        else if named.contains("node") { removed = ["gpu", "gpus_per_node", "node_groups"] }
+        else if named.contains("gpu") { removed = ["node", "node_groups"] }
+        let removals = removed.filter { !named.contains($0) }.map { Override(removing: ["hardware", $0], origin: origin) }
+        return removals + overrides
     }
 
     /// One candidate at `nodes` nodes: throughput and max rate (at the limits, for a rate scenario).
@@ -167,19 +186,24 @@ public struct CapacityPlan: Sendable {
         }
         var lines = ["smallest cluster per candidate for \(goal) (at the highest rate meeting the latency limits for Server/Interactive)",
                      "    candidate                 gpu         nodes  gpus   tokens/s   per GPU    max qps   power kW"]
+        // A candidate without an answer gets a row of its own and a numbered note below the table:
+        // an error message is many times a column's width and would run the table together.
+        var notes: [String] = []
         for a in answers {
             let mark = a.best ? "  * " : "    "
+            let head = mark + Format.pad(a.candidate, 26, right: false) + Format.pad(a.gpu, 10, right: false)
             guard let nodes = a.nodes, let gpus = a.gpus else {
-                lines.append(mark + Format.pad(a.candidate, 26, right: false) + Format.pad(a.gpu, 10, right: false) + "  " + (a.note ?? ""))
+                notes.append("[\(notes.count + 1)] \(a.candidate): " + (a.note ?? "no answer"))
+                lines.append(head + Format.pad("-", 7) + Format.pad("-", 6) + "   no answer, see [\(notes.count)] below")
                 continue
             }
-            lines.append(mark + Format.pad(a.candidate, 26, right: false) + Format.pad(a.gpu, 10, right: false)
-                         + Format.pad(String(nodes), 7) + Format.pad(String(gpus), 6)
+            lines.append(head + Format.pad(String(nodes), 7) + Format.pad(String(gpus), 6)
                          + Format.pad(Format.grouped(a.outputTokensPerS ?? 0, decimals: 0), 11)
                          + Format.pad(Format.grouped(a.outputTokensPerSPerGPU ?? 0, decimals: 0), 10)
                          + Format.pad(a.maxQPS.map { Format.grouped($0, decimals: 1) } ?? "-", 11)
                          + Format.pad(Format.fixed(a.powerKW ?? 0, 1), 11))
         }
+        lines += notes.isEmpty ? [] : [""] + notes + [""]
         lines.append("* fewest GPUs (then least power, from TDP)")
         return lines.joined(separator: "\n") + "\n"
     }

@@ -3,6 +3,7 @@ extension RunReport {
     public func text() -> String {
         var lines: [String] = []
         lines.append("inferplan - \(scenario) (\(file))")
+        if !overrides.isEmpty { lines.append("  changed     " + overrides.joined(separator: ", ")) }
         lines.append("  model       \(modelName) [\(model)], weights \(weights)\(lmHead == "bf16" ? "" : " (LM head \(lmHead))"), KV cache \(kvCache)")
         let hardware = groups.map { $0.map { "\($0.gpus) x \($0.gpu)" }.joined(separator: " + ") } ?? "\(gpus) x \(gpuName)"
         lines.append("  hardware    \(hardware) on \(nodes) node\(nodes == 1 ? "" : "s"); tensor parallel \(tensorParallel)\(pipelineParallel > 1 ? " x pipeline \(pipelineParallel)" : "")\(expertParallel > 1 ? ", expert parallel \(expertParallel)" : "")\(attentionParallel == "data" ? ", attention data-parallel" : "") -> \(replicas) replica\(replicas == 1 ? "" : "s")")

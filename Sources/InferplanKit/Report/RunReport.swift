@@ -63,6 +63,9 @@ public struct RunReport: Sendable, Encodable {
     public var explain: [StepExplanation]?
     /// The scenario's warnings (`Scenario.warnings`): allowed, probably not meant.
     public var warnings: [String]
+    /// The overrides applied to the scenario file (`Scenario.overrides`), so that a header naming
+    /// the file's scenario never reads as if it described the file unchanged.
+    public var overrides: [String]
 
     enum CodingKeys: String, CodingKey {
         case scenario, file, model, gpu, weights, gpus, nodes, replicas, benchmark, seed, qps, events
@@ -76,7 +79,7 @@ public struct RunReport: Sendable, Encodable {
         case ttftMs = "ttft_ms", tpotMs = "tpot_ms", latencyLimits = "latency_limits", latencyLimitsMet = "latency_limits_met"
         case meanBatchSeqs = "mean_batch_seqs", kvPeakFraction = "kv_peak_fraction"
         case kvCapacityTokensPerReplica = "kv_capacity_tokens_per_replica", weightsGBPerGPU = "weights_gb_per_gpu"
-        case simulatedS = "simulated_s", wallS = "wall_s", explain, warnings
+        case simulatedS = "simulated_s", wallS = "wall_s", explain, warnings, overrides
     }
 
     public struct GroupReport: Sendable, Encodable {
@@ -129,6 +132,7 @@ public struct RunReport: Sendable, Encodable {
         replicas = deployment.replicas
         benchmark = scenario.workload.benchmark
         warnings = scenario.warnings
+        overrides = scenario.overrides
         workloadScenario = scenario.workload.scenario.rawValue
         scheduler = deployment.serving.scheduler.rawValue
         kvPolicy = deployment.serving.kvPolicy.rawValue

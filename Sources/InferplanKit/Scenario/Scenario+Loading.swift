@@ -28,7 +28,8 @@ extension Scenario {
         }
         let root = try document.mapping(allowed: Self.topLevelKeys)
         file = document.source.name
-        echo = "# \(document.source.name)\((document.source.overrides.values.sorted().map { " --set " + $0 }).joined())\n"
+        overrides = document.source.applied
+        echo = "# \(document.source.name)\(overrides.map { " " + $0 }.joined())\n"
             + ((try? Yams.serialize(node: document.node)) ?? "")
         name = try root.optional("name")?.string() ?? ((document.source.name as NSString).lastPathComponent as NSString).deletingPathExtension
 

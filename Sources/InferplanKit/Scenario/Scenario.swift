@@ -22,6 +22,9 @@ public struct Scenario: Sendable {
     /// What the scenario does that is allowed but probably not meant (a benchmark preset of another
     /// model, say), each naming where it was written. Printed with the report, never silently dropped.
     public var warnings: [String] = []
+    /// The overrides applied to the file, in order (`--set model=llama3.1-405b`): the report's
+    /// header names them, since `name` is still the file's.
+    public var overrides: [String] = []
 
     public var gpus: Int { groups.reduce(0) { $0 + $1.gpus } }
     public var nodes: Int { groups.reduce(0) { $0 + $1.nodes } }

@@ -7,8 +7,12 @@ import Yams
 public struct YAMLSource: Sendable {
     /// The file name as the user gave it (or a label such as `catalog gpu h200-sxm`).
     public var name: String
-    /// Dotted key path -> the `--set` text that replaced it.
+    /// Dotted key path -> where the value that replaced it came from (`--set key=value`, or a plan
+    /// candidate).
     public var overrides: [String: String]
+    /// Every override applied, in order, as the report's header names them (`--set model=x`,
+    /// `hardware.gpu=b200 from plan.yaml:7 candidate 'B200'`).
+    public var applied: [String] = []
 
     public init(name: String, overrides: [String: String] = [:]) {
         self.name = name
@@ -25,7 +29,7 @@ public struct YAMLValue {
     public let node: Node
     public let path: [String]
     public let source: YAMLSource
-    /// The `--set` this value came from, if any (inherited by the children of an overridden mapping).
+    /// The override (`--set ...` or a plan candidate) this value came from, if any (inherited by the children of an overridden mapping).
     let override: String?
 
     public init(node: Node, source: YAMLSource, path: [String] = []) {
@@ -46,7 +50,7 @@ public struct YAMLValue {
 
     /// `file:line` of this value, or the `--set` it came from.
     public var location: String {
-        if let override { return "--set \(override)" }
+        if let override { return override }
         if let mark = node.mark { return "\(source.name):\(mark.line)" }
         return source.name
     }

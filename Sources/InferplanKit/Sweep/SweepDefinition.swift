@@ -7,6 +7,7 @@ import Yams
 /// ```yaml
 /// base: ../default.yaml
 /// mode: grid            # or zip
+/// set: {serving.chunk_tokens: 1024}   # optional: fixed overrides of every point
 /// axes:
 ///   hardware.gpu: [h100-sxm, h200-sxm, b200]
 ///   serving.max_batch_seqs: [256, 1024]
@@ -28,12 +29,15 @@ public struct SweepDefinition: Sendable {
     public var basePath: String
     public var mode: Mode
     public var axes: [Axis]
+    /// `set:`: overrides applied to every point before its axis values, as `key=value` text, with
+    /// where each was written (`sweep.yaml:4 set:`), which errors about it name.
+    public var fixed: [(text: String, origin: String)]
     /// A fingerprint of the sweep and its base scenario, so results of another sweep are never mixed in.
     public var fingerprint: String
 
     public init(path: String) throws {
         let document = try YAMLDocument.load(path: path)
-        let map = try document.mapping(allowed: ["base", "mode", "axes", "name"])
+        let map = try document.mapping(allowed: ["base", "mode", "set", "axes", "name"])
         file = path
         let directory = (path as NSString).deletingLastPathComponent
         name = try map.optional("name")?.string() ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -44,6 +48,18 @@ public struct SweepDefinition: Sendable {
             throw baseValue.error("no scenario file at '\(basePath)'", valid: "a path to a scenario YAML, relative to the sweep file")
         }
         mode = try map.optional("mode")?.choice(Mode.self) ?? .grid
+        var fixed: [(text: String, origin: String)] = []
+        if let set = map.optional("set") {
+            guard case .mapping(let pairs) = set.node else {
+                throw set.error("expected a mapping of key paths to values", valid: "{serving.chunk_tokens: 1024}")
+            }
+            for (keyNode, valueNode) in pairs {
+                let value = YAMLValue(node: valueNode, source: document.source, path: ["set", keyNode.string ?? ""])
+                let line = keyNode.mark.map { "\(document.source.name):\($0.line)" } ?? path
+                fixed.append(("\(keyNode.string ?? "")=\(try Self.yamlText(value))", "\(line) set:"))
+            }
+        }
+        self.fixed = fixed
         let axesValue = try map.required("axes", hint: "{hardware.gpu: [h100-sxm, b200], hardware.nodes: [1, 2]}")
         guard case .mapping(let axesMapping) = axesValue.node, !axesMapping.isEmpty else {
             throw axesValue.error("expected a mapping of key paths to lists of values", valid: "{hardware.gpu: [h100-sxm, b200]}")
@@ -73,13 +89,20 @@ public struct SweepDefinition: Sendable {
             throw axesValue.error("the axes expand to \(count) points", valid: "at most \(Self.maxPoints) points; split the sweep or use --shard")
         }
         let baseText = (try? String(contentsOfFile: basePath, encoding: .utf8)) ?? ""
-        fingerprint = Self.fingerprint(mode.rawValue + "\n" + axes.map { "\($0.keyPath)=\($0.values)" }.joined(separator: "\n") + "\n" + baseText)
+        fingerprint = Self.fingerprint(mode.rawValue + "\n" + fixed.map { "set \($0.text)\n" }.joined() + axes.map { "\($0.keyPath)=\($0.values)" }.joined(separator: "\n") + "\n" + baseText)
 
+        // `set:` must name scenario keys (a typo would otherwise fail every point, and the sweep
+        // still exit 0); other problems of its values are the points'.
+        do {
+            _ = try Scenario.load(path: basePath, overrides: try fixedOverrides())
+        } catch let error as InputError where error.problem.hasPrefix("unknown key") && fixed.contains(where: { error.location == $0.origin }) {
+            throw error
+        } catch {}
         // Every key path must be a key of the scenario: decode the base with each axis's first value.
         for (axis, (keyNode, _)) in zip(axes, axesMapping) {
             do {
                 let override = try Override(parsing: "\(axis.keyPath)=\(axis.values[0])")
-                _ = try Scenario.load(path: basePath, overrides: [override])
+                _ = try Scenario.load(path: basePath, overrides: try fixedOverrides() + [override])
             } catch let error as InputError where error.location.hasPrefix("--set") && error.problem.hasPrefix("unknown key") {
                 let line = keyNode.mark.map { "\(document.source.name):\($0.line)" } ?? path
                 throw InputError(location: line, keyPath: "axes.\(axis.keyPath)", problem: "'\(axis.keyPath)' is not a scenario key: \(error.problem)",
@@ -115,7 +138,12 @@ public struct SweepDefinition: Sendable {
     }
 
     public func overrides(ofPoint index: Int) throws -> [Override] {
-        try zip(axes, values(ofPoint: index)).map { try Override(parsing: "\($0.keyPath)=\($1)") }
+        try fixedOverrides() + zip(axes, values(ofPoint: index)).map { try Override(parsing: "\($0.keyPath)=\($1)") }
+    }
+
+    /// The `set:` overrides, named by the sweep file in errors.
+    func fixedOverrides() throws -> [Override] {
+        try fixed.map { try Override(parsing: $0.text, origin: $0.origin) }
     }
 
     /// A value as one line of flow-style YAML (`8`, `b200`, `{gpu_speed_spread: 0.05}`).

@@ -12,7 +12,8 @@ public struct SweepRow: Sendable, Equatable {
     /// The headline figures every row carries, named as in the JSON report.
     public static let figureNames = ["output_tokens_per_s", "output_tokens_per_s_per_gpu", "gpus", "nodes", "replicas",
                                      "max_qps", "qps", "ttft_p50_ms", "ttft_p99_ms", "tpot_p50_ms", "tpot_p99_ms",
-                                     "latency_limits_met", "completed_samples", "power_kw"]
+                                     "latency_limits_met", "completed_samples", "power_kw",
+                                     "ttft_p99_limit_ms", "tpot_p99_limit_ms"]
 
     public init(point: Int, axisValues: [String], figures: [Double?], error: String?) {
         self.point = point
@@ -35,6 +36,7 @@ public struct SweepRow: Sendable, Equatable {
                 report.maxQPS, report.qps, report.ttftMs.p50, report.ttftMs.p99, report.tpotMs.p50, report.tpotMs.p99,
                 report.latencyLimitsMet.map { $0 ? 1 : 0 }, Double(report.completedSamples),
                 Double(report.gpus) * scenario.gpu.powerWatts / 1000,
+                report.latencyLimits?.ttftP99Ms, report.latencyLimits?.tpotP99Ms,
             ]
             return SweepRow(point: point, axisValues: values, figures: figures, error: nil)
         } catch let error as InputError {

@@ -61,50 +61,18 @@ public struct SweepHTMLReport {
         var charts: [String] = []
         var notes: [String] = []
         if axes.contains("hardware.nodes") {
-            let groups = series(along: "hardware.nodes")
-            var throughput: [SVGChart.Series] = [], efficiency: [SVGChart.Series] = []
-            for group in groups {
-                let points = group.rows.compactMap { row in value(row, axis: "hardware.nodes").flatMap { n in row.figure("output_tokens_per_s").map { (n, $0) } } }
-                    .sorted { $0.0 < $1.0 }
-                throughput.append(.init(name: group.name, points: points.map { (x: $0.0, y: $0.1) }))
-                if let first = points.first, first.1 > 0 {
-                    efficiency.append(.init(name: group.name, points: points.map { (x: $0.0, y: 100 * ($0.1 / $0.0) / (first.1 / first.0)) }))
-                }
-            }
-            charts.append(SVGChart(title: "Throughput vs nodes", xLabel: "nodes", yLabel: "output tokens/s", series: throughput).svg())
-            charts.append(SVGChart(title: "Scaling efficiency vs nodes (per node, vs the first count)", xLabel: "nodes", yLabel: "efficiency %", series: efficiency).svg())
+            charts += scalingCharts()
         } else {
             notes.append("No hardware.nodes axis: no scaling charts.")
         }
-        let rateAxis = axes.contains("workload.qps") ? "workload.qps" : nil
-        if let rateAxis {
-            var latency: [SVGChart.Series] = []
-            for group in series(along: rateAxis) {
-                let sorted = group.rows.sorted { (value($0, axis: rateAxis) ?? 0) < (value($1, axis: rateAxis) ?? 0) }
-                latency.append(.init(name: "TTFT " + group.name, points: sorted.compactMap { r in value(r, axis: rateAxis).flatMap { q in r.figure("ttft_p99_ms").map { (x: q, y: $0) } } }))
-                latency.append(.init(name: "TPOT " + group.name, points: sorted.compactMap { r in value(r, axis: rateAxis).flatMap { q in r.figure("tpot_p99_ms").map { (x: q, y: $0) } } }, dashed: true))
-            }
-            charts.append(SVGChart(title: "p99 TTFT and TPOT vs request rate", xLabel: "queries/s", yLabel: "p99 latency ms", series: latency).svg())
+        if axes.contains("workload.qps") {
+            charts += latencyCharts(along: "workload.qps")
+        } else if rows.contains(where: { ($0.figure("max_qps") ?? nil) != nil }) {
+            charts += latencyCharts(along: nil)
         } else {
-            let points = rows.compactMap { r in (r.figure("max_qps") ?? nil).flatMap { q in r.figure("ttft_p99_ms").map { (x: q, y: $0) } } }
-            if !points.isEmpty {
-                let tpot = rows.compactMap { r in (r.figure("max_qps") ?? nil).flatMap { q in r.figure("tpot_p99_ms").map { (x: q, y: $0) } } }
-                charts.append(SVGChart(title: "p99 TTFT and TPOT at each point's max rate", xLabel: "queries/s", yLabel: "p99 latency ms",
-                                       series: [.init(name: "TTFT p99", points: points.sorted { $0.x < $1.x }), .init(name: "TPOT p99", points: tpot.sorted { $0.x < $1.x }, dashed: true)]).svg())
-            } else {
-                notes.append("No workload.qps axis and no max-rate points: no latency-vs-rate chart.")
-            }
+            notes.append("No workload.qps axis and no max-rate points: no latency-vs-rate charts.")
         }
-        // Pareto: per-GPU throughput against per-user speed (1 / p50 TPOT).
-        let pareto = rows.filter { $0.error == nil }.compactMap { r -> (x: Double, y: Double)? in
-            guard let tpot = r.figure("tpot_p50_ms"), tpot > 0, let perGPU = r.figure("output_tokens_per_s_per_gpu") else { return nil }
-            return (1000 / tpot, perGPU)
-        }
-        var frontier: [(x: Double, y: Double)] = []
-        for p in pareto.sorted(by: { $0.x > $1.x }) where p.y > (frontier.last?.y ?? -1) { frontier.append(p) }
-        charts.append(SVGChart(title: "Throughput per GPU vs speed per user", xLabel: "output tokens/s per user (1000 / p50 TPOT ms)",
-                               yLabel: "output tokens/s per GPU",
-                               series: [.init(name: "points", points: pareto, scatter: true), .init(name: "Pareto frontier", points: frontier.sorted { $0.x < $1.x }, dashed: true)]).svg())
+        charts.append(paretoChart())
 
         let header = ["point"] + axes + ["tokens/s", "per GPU", "GPUs", "max qps", "TTFT p99 ms", "TPOT p99 ms", "limits met", "error"]
         let tableRows = rows.map { r -> [String] in
@@ -120,9 +88,81 @@ public struct SweepHTMLReport {
             ]
         }
         let textColumns = Set(1...max(1, axes.count)).union([header.count - 1])
-        let body = "<h1>\(SVGChart.escape(title))</h1><p class=\"note\">\(rows.count) points over \(SVGChart.escape(axes.joined(separator: ", "))). \(notes.joined(separator: " "))</p>"
-            + "<div class=\"charts\">" + charts.map { "<figure>\($0)</figure>" }.joined() + "</div>"
-            + "<h2>Points</h2>" + HTMLPage.table(header: header, rows: tableRows, textColumns: textColumns)
+        let body = HTMLPage.note("\(rows.count) points over \(axes.joined(separator: ", ")). \(notes.joined(separator: " "))")
+            + HTMLPage.charts(charts)
+            + HTMLPage.section("Points") + HTMLPage.table(header: header, rows: tableRows, textColumns: textColumns,
+                                                          rowClasses: rows.map { $0.error != nil ? "bad" : nil })
         return HTMLPage.page(title: title, body: body)
+    }
+
+    /// Throughput and per-GPU scaling efficiency against the node count, one line per combination
+    /// of the other axes, with integer node ticks and the 100% mark.
+    private func scalingCharts() -> [String] {
+        var throughput: [SVGChart.Series] = [], efficiency: [SVGChart.Series] = []
+        for group in series(along: "hardware.nodes") {
+            let points = group.rows.compactMap { row -> (nodes: Double, tokens: Double, perGPU: Double)? in
+                guard let n = value(row, axis: "hardware.nodes"), let tokens = row.figure("output_tokens_per_s"),
+                      let perGPU = row.figure("output_tokens_per_s_per_gpu") else { return nil }
+                return (n, tokens, perGPU)
+            }.sorted { $0.nodes < $1.nodes }
+            throughput.append(.init(name: group.name, points: points.map { (x: $0.nodes, y: $0.tokens) }))
+            if let first = points.first, first.perGPU > 0 {
+                efficiency.append(.init(name: group.name, points: points.map { (x: $0.nodes, y: 100 * $0.perGPU / first.perGPU) }))
+            }
+        }
+        let nodes = SVGChart.Axis(label: "nodes", integerTicks: true)
+        return [
+            SVGChart(title: "Throughput vs nodes", x: nodes, y: .init(label: "output tokens/s", includesZero: true), series: throughput).svg(),
+            SVGChart(title: "Scaling efficiency vs nodes (per GPU, vs the first count)", x: nodes,
+                     y: .init(label: "efficiency %", includesZero: true), series: efficiency,
+                     references: [.init(label: "100%", y: 100)]).svg(),
+        ]
+    }
+
+    /// p99 TTFT and p99 TPOT in two panels (never one linear axis: TPOT would read as zero), against
+    /// the rate axis - or, without one, against each point's max rate - with the p99 limits drawn.
+    private func latencyCharts(along rateAxis: String?) -> [String] {
+        let quantities = [("TTFT", "ttft_p99_ms", "ttft_p99_limit_ms"), ("TPOT", "tpot_p99_ms", "tpot_p99_limit_ms")]
+        return quantities.map { name, figure, limitFigure in
+            var lines: [SVGChart.Series] = []
+            if let rateAxis {
+                for group in series(along: rateAxis) {
+                    let points = group.rows.compactMap { r in value(r, axis: rateAxis).flatMap { q in r.figure(figure).map { (x: q, y: $0) } } }
+                    lines.append(.init(name: group.name, points: points.sorted { $0.x < $1.x }))
+                }
+            } else {
+                let points = rows.compactMap { r in (r.figure("max_qps") ?? nil).flatMap { q in r.figure(figure).map { (x: q, y: $0) } } }
+                lines.append(.init(name: "at max rate", points: points.sorted { $0.x < $1.x }, style: .scatter))
+            }
+            let limits = Set(rows.compactMap { $0.figure(limitFigure) ?? nil }).sorted()
+            return SVGChart(title: "p99 \(name) vs request rate\(rateAxis == nil ? " (each point's max rate)" : "")",
+                            x: .init(label: "queries/s"), y: .latency("p99 \(name) ms", values: lines.flatMap(\.points).map(\.y)), series: lines,
+                            references: limits.map { .init(label: "p99 limit \(Format.grouped($0, decimals: 0)) ms", y: $0) }).svg()
+        }
+    }
+
+    /// Per-GPU throughput against per-user speed (1000 / p50 TPOT): one colour per GPU (when the
+    /// sweep varies the GPU), each point labelled with its axis values, and the Pareto frontier.
+    private func paretoChart() -> String {
+        let gpuAxis = axes.firstIndex(of: "hardware.gpu")
+        var groups: [String: [(x: Double, y: Double, label: String)]] = [:]
+        var order: [String] = []
+        var all: [(x: Double, y: Double)] = []
+        for r in rows where r.error == nil {
+            guard let tpot = r.figure("tpot_p50_ms"), tpot > 0, let perGPU = r.figure("output_tokens_per_s_per_gpu") else { continue }
+            let gpu = gpuAxis.map { r.axisValues[$0] } ?? "points"
+            let label = r.axisValues.enumerated().filter { $0.offset != gpuAxis }.map(\.element).joined(separator: " ")
+            if groups[gpu] == nil { order.append(gpu) }
+            groups[gpu, default: []].append((1000 / tpot, perGPU, label))
+            all.append((1000 / tpot, perGPU))
+        }
+        var frontier: [(x: Double, y: Double)] = []
+        for p in all.sorted(by: { $0.x > $1.x }) where p.y > (frontier.last?.y ?? -1) { frontier.append(p) }
+        let series = order.map { gpu in
+            SVGChart.Series(name: gpu, points: groups[gpu]!.map { ($0.x, $0.y) }, style: .scatter,
+                            labels: groups[gpu]!.map { $0.label.isEmpty ? gpu : $0.label })
+        } + [.init(name: "Pareto frontier", points: frontier.sorted { $0.x < $1.x }, style: .dashed, color: "#444", markers: false)]
+        return SVGChart(title: "Throughput per GPU vs speed per user", x: .init(label: "output tokens/s per user (1000 / p50 TPOT ms)"),
+                        y: .init(label: "output tokens/s per GPU", includesZero: true), series: series).svg()
     }
 }
