@@ -19,7 +19,8 @@ struct FitCommand: ParsableCommand {
 
         Examples:
           inferplan fit
-          inferplan fit --cross-validate accelerator --cross-validate model --cross-validate round --format json
+          inferplan fit --cross-validate accelerator --cross-validate model \\
+            --cross-validate round --format json
         """
     )
 

@@ -7,12 +7,12 @@ struct HostcheckCommand: ParsableCommand {
         commandName: "hostcheck",
         abstract: "Predict a workload on this machine from a calibration profile, then serve it for real and compare.",
         discussion: """
-        The real run serves a synthetic Llama-shaped model with random MXFP4 weights on the CPU with the
-        bundled kernels (prefill and decode with a BF16 KV cache, continuous batching); the prediction is the
-        simulator's with the profile as the device. The default workload takes about 3 minutes on 2 cores.
-        Example:
+        The real run serves a synthetic Llama-shaped model with random MXFP4 weights on the CPU with the bundled kernels (prefill and decode with a BF16 KV cache, continuous batching); the prediction is the simulator's with the profile as the device. The default workload takes about 3 minutes on 2 cores.
+
+        Examples:
           inferplan hostcheck Calibration/host-xeon-avx512-2threads.yaml --format json
-          inferplan hostcheck Calibration/host-xeon-avx512-2threads.yaml --requests 8 --input-tokens 32 --output-tokens 16 --max-batch 4
+          inferplan hostcheck Calibration/host-xeon-avx512-2threads.yaml \\
+            --requests 8 --input-tokens 32 --output-tokens 16 --max-batch 4
         """
     )
 

@@ -8,8 +8,7 @@ struct Inferplan: ParsableCommand {
         commandName: "inferplan",
         abstract: "Simulate LLM inference clusters: throughput, latency and scaling from a scenario file.",
         discussion: """
-        Start with `inferplan run Scenarios/default.yaml`. `inferplan catalog` lists the GPUs, models and
-        benchmark presets a scenario can name.
+        Start with `inferplan run Scenarios/default.yaml`. `inferplan catalog` lists the GPUs, models and benchmark presets a scenario can name. Reports come as text, JSON or a self-contained HTML page (--format html).
         """,
         version: "0.1.0",
         subcommands: [RunCommand.self, ScaleCommand.self, CalibrateCommand.self, SweepCommand.self, MergeCommand.self, PlanCommand.self, ReportCommand.self, CatalogCommand.self, ValidateCommand.self, FitCommand.self, HostcheckCommand.self]

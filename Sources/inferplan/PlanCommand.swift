@@ -7,7 +7,10 @@ struct PlanCommand: ParsableCommand {
         abstract: "For each candidate GPU and deployment, the smallest cluster that meets a throughput or rate target.",
         discussion: """
         Example:
-          inferplan plan Scenarios/plans/llama2-70b-server.yaml --target-tokens-per-s 200000
+          inferplan plan Scenarios/plans/llama2-70b-server.yaml \\
+            --target-tokens-per-s 200000
+
+        A candidate's `set:` overrides the base scenario's keys; one that names its hardware (hardware.gpu, hardware.node or hardware.node_groups) replaces the base's hardware choice as a whole.
         """
     )
 

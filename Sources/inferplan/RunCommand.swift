@@ -8,8 +8,10 @@ struct RunCommand: ParsableCommand {
         discussion: """
         Examples:
           inferplan run Scenarios/default.yaml
-          inferplan run Scenarios/default.yaml --set hardware.gpu=b200 --set precision.weights=nvfp4 --format json
-          inferplan run Scenarios/llama2-70b-server-8xh200.yaml --find-max-qps --repeat 5
+          inferplan run Scenarios/default.yaml --set hardware.gpu=b200 \\
+            --set precision.weights=nvfp4 --format json
+          inferplan run Scenarios/llama2-70b-server-8xh200.yaml --find-max-qps \\
+            --repeat 5 --format html --output server.html
           inferplan run Scenarios/default.yaml --explain
         """
     )

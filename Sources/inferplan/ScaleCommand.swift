@@ -10,7 +10,8 @@ struct ScaleCommand: ParsableCommand {
 
         Examples:
           inferplan scale Scenarios/default.yaml --nodes 1...12
-          inferplan scale Scenarios/llama2-70b-server-8xh200.yaml --nodes 1,2,4,8,12 --format json
+          inferplan scale Scenarios/llama2-70b-server-8xh200.yaml \\
+            --nodes 1,2,4,8,12 --format html --output scale.html
         """
     )
 

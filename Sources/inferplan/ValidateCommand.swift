@@ -13,7 +13,8 @@ struct ValidateCommand: ParsableCommand {
 
         Examples:
           inferplan validate
-          inferplan validate my-results.csv --jobs 2 --format json --output validation.json
+          inferplan validate --format html --output validation.html
+          inferplan validate my-results.csv --jobs 2 --format json
         """
     )
 

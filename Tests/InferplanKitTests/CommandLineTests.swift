@@ -219,4 +219,29 @@ import Testing
             #expect(!outcome.stderr.contains("NSCocoaErrorDomain") && !outcome.stderr.contains("doesn’t exist"), "\(arguments): \(outcome.stderr)")
         }
     }
+
+    /// Help reads at 80 columns: argument-parser wraps the prose (no line of ours is hard-wrapped
+    /// mid-sentence or longer than the terminal), examples fit, and no option says its default twice.
+    @Test(arguments: ["", "run", "scale", "calibrate", "sweep", "merge", "plan", "report", "catalog", "validate", "fit", "hostcheck"])
+    func helpFitsEightyColumns(command: String) throws {
+        let outcome = try run((command.isEmpty ? [] : [command]) + ["--help"])
+        #expect(outcome.status == 0)
+        for line in outcome.stdout.split(separator: "\n") where !line.hasPrefix("USAGE:") {
+            #expect(line.count <= 80, "inferplan \(command) --help: \(line)")
+            #expect(line.components(separatedBy: "(default").count <= 2, "inferplan \(command) --help: \(line)")
+        }
+    }
+
+    /// `--format html` is a page for every command that lists it, and refused up front, naming the
+    /// command, where there is none.
+    @Test func htmlIsAPageOrARefusalNamingTheCommand() throws {
+        let catalog = try run(["catalog", "--format", "html"])
+        #expect(catalog.status == 0 && catalog.stdout.hasPrefix("<!DOCTYPE html>") && catalog.stdout.contains("<h1>inferplan catalog</h1>"))
+        let fit = try run(["fit", "--format", "html"])
+        #expect(fit.status == 2 && fit.stderr.contains("--format html is not available for `inferplan fit`"))
+        // A --set is named in the header, so that the file's name never reads as the whole story.
+        let changed = try run(["run", "Scenarios/default.yaml", "--set", "workload.samples=500", "--set", "hardware.gpu=b200"])
+        #expect(changed.status == 0)
+        #expect(changed.stdout.split(separator: "\n").dropFirst().first == "  changed     --set workload.samples=500, --set hardware.gpu=b200")
+    }
 }
