@@ -54,7 +54,7 @@ for benchCase in cases {
             let overrides = try benchCase.overrides.map(Override.init(parsing:))
             let started = DispatchTime.now().uptimeNanoseconds
             let scenario = try Scenario.load(path: root.appendingPathComponent(benchCase.file).path, overrides: overrides)
-            let outcome = try Simulation.outcome(scenario)
+            let outcome = try ScenarioRun.outcome(scenario)
             let metrics = outcome.metrics
             walls.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
             events = metrics.events
@@ -84,7 +84,7 @@ do {
                              "hardware.nodes=\(nodes)", "serving.router=least-outstanding"].map(Override.init(parsing:))
         let started = DispatchTime.now().uptimeNanoseconds
         let scenario = try Scenario.load(path: root.appendingPathComponent("Scenarios/default.yaml").path, overrides: overrides)
-        let metrics = try Simulation.outcome(scenario).metrics
+        let metrics = try ScenarioRun.outcome(scenario).metrics
         let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         perRequest.append((nodes, wall, wall / Double(max(1, metrics.issuedSamples)) * 1e6))
     }
@@ -106,7 +106,7 @@ do {
     let overrides = try ["workload.samples=24576", "hardware.nodes=10000"].map(Override.init(parsing:))
     let started = DispatchTime.now().uptimeNanoseconds
     let scenario = try Scenario.load(path: root.appendingPathComponent("Scenarios/default.yaml").path, overrides: overrides)
-    _ = try Simulation.outcome(scenario)
+    _ = try ScenarioRun.outcome(scenario)
     let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     let met = wall < 2
     allMet = allMet && met

@@ -48,18 +48,12 @@ struct RunCommand: ParsableCommand {
         let scenario = try Scenario.load(path: self.scenario, overrides: overrides)
         // The text report shows the warnings; a JSON or HTML report for a tool gets them on stderr too.
         if output.format != .text { for warning in scenario.warnings { Console.err("warning: \(warning)\n") } }
-        let first = try Simulation.outcome(scenario)
+        let first = try ScenarioRun.outcome(scenario)
         var summary: RepeatSummary?
         if `repeat` > 1 {
-            // The other seeds at once, on all cores, in seed order whatever the threads' timing.
-            let seeds = (0..<UInt64(`repeat`)).map { scenario.workload.seed + $0 }
             let progress = ProgressDisplay(label: "repeat", unit: "seeds")
-            let others = try Array(seeds.dropFirst()).parallelMap(jobs: availableCores, progress: { progress.update(done: $0 + 1, total: $1 + 1) }) { seed in
-                var variant = scenario
-                variant.workload.seed = seed
-                return try Simulation.outcome(variant)
-            }
-            summary = RepeatSummary(seeds: seeds, outcomes: [first] + others)
+            summary = try ScenarioRun.repeated(scenario, runs: `repeat`, first: first, jobs: availableCores,
+                                               progress: { progress.update(done: $0, total: $1) }).summary
         }
         let report = RunReport(scenario: scenario, outcome: first, repeatSummary: summary, includeWallTime: !reproducible,
                                explain: explain)

@@ -101,7 +101,7 @@ import Testing
         let replicas = deployment.makeReplicas(seed: 1)
         #expect(replicas.map(\.group) == [0, 0, 1, 1] && replicas.map(\.node) == [0, 0, 1, 1])
         #expect(replicas[0].weight < replicas[2].weight && replicas[2].weight == 1)
-        let metrics = try Simulation.run(scenario).metrics
+        let metrics = try ScenarioRun.run(scenario).metrics
         #expect(metrics.outputTokensPerSecondByGroup.count == 2)
         #expect(metrics.outputTokensPerSecondByGroup[1] > 1.5 * metrics.outputTokensPerSecondByGroup[0])
     }

@@ -205,7 +205,7 @@ import Testing
 @Suite struct ExplainTests {
     @Test func sharesAddUpToTheStepTime() throws {
         let scenario = try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [Override(parsing: "hardware.gpus_per_node=1")])
-        let outcome = try Simulation.outcome(scenario)
+        let outcome = try ScenarioRun.outcome(scenario)
         let steps = StepExplanation.representative(deployment: outcome.deployment, metrics: outcome.metrics)
         #expect(steps.map(\.kind) == ["decode", "prefill"])
         for step in steps {

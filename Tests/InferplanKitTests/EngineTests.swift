@@ -68,9 +68,9 @@ import Testing
     }
 
     @Test func sameSeedSameResultDifferentSeedDifferentResult() throws {
-        let a = try Simulation.run(Fixtures.scenario(Fixtures.defaultScenarioYAML)).metrics
-        let b = try Simulation.run(Fixtures.scenario(Fixtures.defaultScenarioYAML)).metrics
-        let c = try Simulation.run(Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [Override(parsing: "workload.seed=2")])).metrics
+        let a = try ScenarioRun.run(Fixtures.scenario(Fixtures.defaultScenarioYAML)).metrics
+        let b = try ScenarioRun.run(Fixtures.scenario(Fixtures.defaultScenarioYAML)).metrics
+        let c = try ScenarioRun.run(Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [Override(parsing: "workload.seed=2")])).metrics
         #expect(a.outputTokensPerSecond == b.outputTokensPerSecond && a.ttft == b.ttft && a.tpot == b.tpot && a.events == b.events)
         #expect(a.outputTokensPerSecond != c.outputTokensPerSecond)
     }
@@ -78,7 +78,7 @@ import Testing
     @Test func reproducibleReportsAreByteIdentical() throws {
         func report() throws -> String {
             let scenario = try Fixtures.scenario(Fixtures.defaultScenarioYAML)
-            let (deployment, metrics) = try Simulation.run(scenario)
+            let (deployment, metrics) = try ScenarioRun.run(scenario)
             return try RunReport(scenario: scenario, deployment: deployment, metrics: metrics, includeWallTime: false).json()
         }
         let first = try report()

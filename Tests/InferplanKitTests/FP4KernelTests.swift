@@ -161,7 +161,7 @@ import Testing
         // FP4 weights compute at the fitted kernel rate, wider formats at the measured FMA peak.
         #expect(gpu.computeFormat(for: .fp4) == .fp4 && gpu.denseFLOPS[.fp4]! > 0 && gpu.denseFLOPS[.bf16]! > gpu.denseFLOPS[.fp4]!)
         #expect(gpu.efficiency.compute == 1 && gpu.efficiency.bandwidth > 0.3 && gpu.efficiency.bandwidth <= 1)
-        let (_, metrics) = try Simulation.run(scenario)
+        let (_, metrics) = try ScenarioRun.run(scenario)
         #expect(metrics.completedSamples == 64 && metrics.outputTokens == 64 * 64)
     }
 }

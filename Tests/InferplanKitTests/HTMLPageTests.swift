@@ -47,7 +47,7 @@ import Testing
             .replacingOccurrences(of: "gpus_per_node: 8", with: "gpus_per_node: 1")
             .write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
         let scenario = try Scenario.load(path: dir + "/s.yaml", overrides: [try Override(parsing: "workload.seed=3")])
-        let report = RunReport(scenario: scenario, outcome: try Simulation.outcome(scenario))
+        let report = RunReport(scenario: scenario, outcome: try ScenarioRun.outcome(scenario))
         let html = report.html()
         assertSelfContained(html)
         // TTFT and TPOT percentiles in a panel each, and the probes against each p99 limit.

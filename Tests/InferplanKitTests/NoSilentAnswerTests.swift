@@ -22,7 +22,7 @@ import Testing
         let scenario = try Fixtures.scenario(Self.server, overrides: [Override(parsing: "serving.step_overhead_ms=1e7"),
                                                                       Override(parsing: "workload.qps=max")])
         if let error = #expect(throws: InputError.self, performing: {
-            _ = try Simulation.outcome(scenario)
+            _ = try ScenarioRun.outcome(scenario)
         }) {
             #expect(error.problem.contains("no arrival rate meets the p99 limits"))
             #expect(error.problem.contains("against limits of 2000 ms and 200 ms"))
@@ -89,7 +89,7 @@ extension NoSilentAnswerTests {
         let scenario = try Fixtures.scenario(Self.server, overrides: [Override(parsing: "workload.qps=max"),
                                                                       Override(parsing: "workload.duration_s=1e8")])
         if let error = #expect(throws: InputError.self, performing: {
-            _ = try Simulation.outcome(scenario)
+            _ = try ScenarioRun.outcome(scenario)
         }) {
             #expect(error.keyPath == "workload.duration_s")
             #expect(error.problem.contains("more than one run simulates (20000000)"))

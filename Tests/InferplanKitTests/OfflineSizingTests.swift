@@ -17,7 +17,7 @@ import Testing
         let scenario = try Fixtures.scenario(yaml, overrides: [Override(parsing: "hardware.gpus_per_node=1"),
                                                                Override(parsing: "workload.duration_s=60")])
         #expect(scenario.workload.samples == nil)
-        let metrics = try Simulation.run(scenario).metrics
+        let metrics = try ScenarioRun.run(scenario).metrics
         #expect(metrics.simulatedSeconds >= 60)
         #expect(metrics.issuedSamples >= 24_576)
         #expect(metrics.completedSamples == metrics.issuedSamples)
@@ -25,13 +25,13 @@ import Testing
         // lasts the minimum duration instead of draining in a fraction of it.
         let big = try Fixtures.scenario(yaml, overrides: [Override(parsing: "hardware.nodes=8"),
                                                           Override(parsing: "workload.duration_s=60")])
-        let bigMetrics = try Simulation.run(big).metrics
+        let bigMetrics = try ScenarioRun.run(big).metrics
         #expect(bigMetrics.simulatedSeconds >= 60 && bigMetrics.simulatedSeconds < 90, "\(bigMetrics.simulatedSeconds) s")
         #expect(bigMetrics.issuedSamples > 24_576)
     }
 
     @Test func explicitSamplesWin() throws {
-        let metrics = try Simulation.run(Fixtures.scenario(Fixtures.defaultScenarioYAML)).metrics
+        let metrics = try ScenarioRun.run(Fixtures.scenario(Fixtures.defaultScenarioYAML)).metrics
         #expect(metrics.issuedSamples == 2000)
     }
 
@@ -51,13 +51,13 @@ import Testing
             serving: {scheduler: chunked-prefill, max_batch_seqs: 512, max_batch_tokens: 8192}
             workload: {benchmark: mlperf-\(model), scenario: offline, duration_s: 60, seed: 1}
             """
-            guard let offline = try? Simulation.run(Fixtures.scenario(yaml)).metrics else { continue }   // does not fit
+            guard let offline = try? ScenarioRun.run(Fixtures.scenario(yaml)).metrics else { continue }   // does not fit
             var throughputs = [offline.outputTokensPerSecond]
             for kind in ["server", "interactive"] {
                 // A benchmark without limits for this scenario (no Interactive for Mixtral) is skipped.
                 guard let scenario = try? Fixtures.scenario(yaml, overrides: [Override(parsing: "workload.scenario=\(kind)"),
                                                                               Override(parsing: "workload.qps=max")]),
-                      let outcome = try? Simulation.outcome(scenario),
+                      let outcome = try? ScenarioRun.outcome(scenario),
                       let search = outcome.search, search.maxQPS > 0 else { continue }
                 throughputs.append(outcome.metrics.outputTokensPerSecond)
             }

@@ -218,7 +218,7 @@ import Testing
     @Test func aBenchmarkOfAnotherModelIsAWarning() throws {
         let scenario = try Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [Override(parsing: "model=llama3.1-8b")])
         #expect(scenario.warnings == ["test.yaml:6: workload.benchmark: mlperf-llama2-70b is the benchmark of llama2-70b, and its input_tokens and output_tokens (with its limits and minimum sample count) apply to llama3.1-8b as they are; mlperf-llama3.1-8b is llama3.1-8b's own"])
-        let report = RunReport(scenario: scenario, outcome: try Simulation.outcome(scenario), includeWallTime: false)
+        let report = RunReport(scenario: scenario, outcome: try ScenarioRun.outcome(scenario), includeWallTime: false)
         #expect(report.text().contains("  warning     test.yaml:6: workload.benchmark: mlperf-llama2-70b is the benchmark of llama2-70b"))
         #expect(try report.json().contains("\"warnings\" : [\n    \"test.yaml:6: workload.benchmark"))
     }

@@ -14,7 +14,7 @@ import Testing
 
     @Test func maxRateMeetsTheLimitsAndFivePercentMoreDoesNot() throws {
         let scenario = try scenario()
-        let outcome = try Simulation.outcome(scenario)
+        let outcome = try ScenarioRun.outcome(scenario)
         let search = try #require(outcome.search)
         let limits = try #require(scenario.workload.limits)
         #expect(search.maxQPS > 0)

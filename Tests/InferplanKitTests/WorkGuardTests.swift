@@ -11,7 +11,7 @@ import Testing
 
     @Test func aRunThatReachesItsEventLimitIsRefusedNamingTheLimit() throws {
         let scenario = try Fixtures.scenario(Self.server, overrides: [Override(parsing: "workload.max_events=5000")])
-        if let error = #expect(throws: InputError.self, performing: { _ = try Simulation.outcome(scenario) }) {
+        if let error = #expect(throws: InputError.self, performing: { _ = try ScenarioRun.outcome(scenario) }) {
             #expect(error.location == "--set workload.max_events=5000")
             #expect(error.keyPath == "workload.max_events")
             #expect(error.problem.contains("stopped at its limit of 5,000 engine events"))
@@ -36,10 +36,10 @@ import Testing
     /// with one just above the run's own event count.
     @Test func aRunWithinTheLimitIsUnchanged() throws {
         let scenario = try Fixtures.scenario(Self.server)
-        let free = try Simulation.run(scenario).metrics
+        let free = try ScenarioRun.run(scenario).metrics
         var tight = scenario
         tight.workload.maxEvents = free.events + 1
-        let guarded = try Simulation.run(tight).metrics
+        let guarded = try ScenarioRun.run(tight).metrics
         #expect(guarded.outputTokensPerSecond == free.outputTokensPerSecond)
         #expect(guarded.events == free.events)
     }
@@ -53,7 +53,7 @@ import Testing
         let scenario = try Fixtures.scenario(Fixtures.defaultScenarioYAML.replacingOccurrences(of: ", samples: 2000", with: ""),
                                              overrides: [Override(parsing: "hardware.nodes=\(nodes)")])
         let started = Date()
-        if let error = #expect(throws: InputError.self, performing: { _ = try Simulation.outcome(scenario) }) {
+        if let error = #expect(throws: InputError.self, performing: { _ = try ScenarioRun.outcome(scenario) }) {
             #expect(error.keyPath == "hardware.nodes")
             #expect(error.problem.contains("more than one run simulates (20,000,000)"))
             #expect(error.valid.contains("a workload.duration_s of at most"))
@@ -86,7 +86,7 @@ import Testing
 /// error (exit 3) carrying the scenario, never a silent number.
 @Suite struct ReportInvariantTests {
     @Test func aSoundRunBreaksNoInvariant() throws {
-        let metrics = try Simulation.run(Fixtures.scenario(NoSilentAnswerTests.server)).metrics
+        let metrics = try ScenarioRun.run(Fixtures.scenario(NoSilentAnswerTests.server)).metrics
         #expect(metrics.invariantViolations.isEmpty)
     }
 
@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test func percentilesOutOfOrderAndNonFiniteFiguresAreCaught() throws {
-        var metrics = try Simulation.run(Fixtures.scenario(NoSilentAnswerTests.server)).metrics
+        var metrics = try ScenarioRun.run(Fixtures.scenario(NoSilentAnswerTests.server)).metrics
         metrics.ttft = LatencySummary(p50: 5, p90: 4, p99: 6, mean: 5)
         metrics.kvPeakFraction = 1.5
         metrics.outputTokensPerSecondByGroup = [.nan]

@@ -102,7 +102,7 @@ public struct HostCheck: Sendable {
             throw InputError(location: "--model \(options.model)", keyPath: "model", problem: reason,
                              valid: "a dense grouped-query model such as synthetic-1b")
         }
-        let (deployment, metrics) = try Simulation.run(scenario)
+        let (deployment, metrics) = try ScenarioRun.run(scenario)
         // LatencySummary is in milliseconds; Figures in seconds.
         let predicted = Figures(outputTokensPerSecond: metrics.outputTokensPerSecond, tpotP50: metrics.tpot.p50 / 1e3,
                                 ttftP50: metrics.ttft.p50 / 1e3, seconds: metrics.simulatedSeconds)

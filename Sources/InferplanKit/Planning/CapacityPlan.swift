@@ -110,7 +110,7 @@ public struct CapacityPlan: Sendable {
             overrides.append(try Override(parsing: "workload.samples=\(perNode * nodes)"))
         }
         let scenario = try Scenario.load(path: basePath, overrides: overrides)
-        return (scenario, try Simulation.outcome(scenario))
+        return (scenario, try ScenarioRun.outcome(scenario))
     }
 
     static func meets(_ outcome: RunOutcome, _ target: Target, meanOutput: Double) -> Bool {

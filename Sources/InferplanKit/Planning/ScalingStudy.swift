@@ -100,7 +100,7 @@ public struct ScalingStudy: Sendable, Encodable {
             if base.groups.count > 1 {
                 for index in scenario.groups.indices { scenario.groups[index].nodes = baseNodes[index] * count }
             }
-            let outcome = try Simulation.outcome(scenario)
+            let outcome = try ScenarioRun.outcome(scenario)
             let gpus = outcome.deployment.gpus
             let tokens = outcome.metrics.outputTokensPerSecond
             return Point(nodes: outcome.deployment.nodes, gpus: gpus, outputTokensPerS: tokens,

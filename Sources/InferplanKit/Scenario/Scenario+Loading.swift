@@ -2,8 +2,8 @@ import Yams
 import Foundation
 
 extension Scenario {
-    /// The most requests one run may hold in memory.
-    public static let maxRequests = 20_000_000
+    /// The most requests one run may hold in memory (`Workload.maxRequests`).
+    public static let maxRequests = Workload.maxRequests
     /// Offline's minimum sample count when no benchmark gives one (LoadGen's min_query_count).
     static let defaultMinOfflineSamples = 1000
     /// Single-stream queries when `samples` is not given: enough for a stable p90, capped by the

@@ -77,7 +77,7 @@ public struct MaxRateSearch: Sendable {
 
     /// Runs the search on up to `jobs` cores; probes are capped at `maxRequests` expected queries
     /// each, as every run is.
-    public func run(maxRequests: Int = Scenario.maxRequests, jobs: Int = availableCores) throws -> Result {
+    public func run(maxRequests: Int = Workload.maxRequests, jobs: Int = availableCores) throws -> Result {
         var probes: [Probe] = []
         var passing: (qps: Double, metrics: RunMetrics)?
         /// The run at the lowest failing rate (reported when no rate passes).

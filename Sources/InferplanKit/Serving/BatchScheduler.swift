@@ -5,7 +5,7 @@
 public protocol BatchScheduler: Sendable {
     /// Plans the next step on `state` (admitting from its queues and recording prompt chunks in
     /// `state.planned`) and returns the work it amounts to; empty means nothing can run now.
-    func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork
+    func formBatch(_ state: inout ReplicaState, requests: [Request], book: inout RequestBook) -> StepWork
 }
 
 extension ReplicaState {
@@ -18,16 +18,16 @@ extension ReplicaState {
     /// Plans a step with `plan`. If nothing could be planned although sequences hold KV (a paged
     /// cache full of half-done prompts), preempts the newest until the oldest can move - the way out
     /// of a KV deadlock - and plans again.
-    mutating func formStep(requests: [Request], log: inout RequestLog,
-                           plan: (inout ReplicaState, inout StepWork, inout RequestLog) -> Void) -> StepWork {
+    mutating func formStep(requests: [Request], book: inout RequestBook,
+                           plan: (inout ReplicaState, inout StepWork, inout RequestBook) -> Void) -> StepWork {
         beginStep()
         var work = StepWork()
-        plan(&self, &work, &log)
+        plan(&self, &work, &book)
         while work.isEmpty, running > 1, policy == .paged {
-            guard preemptLatest(requests: requests, log: &log) else { break }
+            guard preemptLatest(requests: requests, book: &book) else { break }
             beginStep()
             work = StepWork()
-            plan(&self, &work, &log)
+            plan(&self, &work, &book)
         }
         return work
     }

@@ -6,16 +6,16 @@ struct ChunkedPrefillScheduler: BatchScheduler {
     /// The step's token budget: decodes plus prompt chunks.
     var chunkTokens: Int
 
-    func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork {
-        state.formStep(requests: requests, log: &log) { state, work, log in
-            plan(&state, &work, requests: requests, log: &log)
+    func formBatch(_ state: inout ReplicaState, requests: [Request], book: inout RequestBook) -> StepWork {
+        state.formStep(requests: requests, book: &book) { state, work, book in
+            plan(&state, &work, requests: requests, book: &book)
         }
     }
 
-    private func plan(_ state: inout ReplicaState, _ work: inout StepWork, requests: [Request], log: inout RequestLog) {
-        state.planDecodes(into: &work, requests: requests, log: &log)
+    private func plan(_ state: inout ReplicaState, _ work: inout StepWork, requests: [Request], book: inout RequestBook) {
+        state.planDecodes(into: &work, requests: requests, book: &book)
         var budget = chunkTokens - state.decodeCount
         state.continuePrefills(budget: &budget, into: &work)
-        state.admitWaiting(budget: &budget, maxSequences: maxBatchSequences, into: &work, requests: requests, log: &log)
+        state.admitWaiting(budget: &budget, maxSequences: maxBatchSequences, into: &work, requests: requests, book: &book)
     }
 }

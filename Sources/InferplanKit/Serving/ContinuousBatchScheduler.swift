@@ -6,20 +6,20 @@ struct ContinuousBatchScheduler: BatchScheduler {
     var maxBatchSequences: Int
     var maxBatchTokens: Int
 
-    func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork {
+    func formBatch(_ state: inout ReplicaState, requests: [Request], book: inout RequestBook) -> StepWork {
         state.beginStep()
         var work = StepWork()
-        state.planDecodes(into: &work, requests: requests, log: &log)
+        state.planDecodes(into: &work, requests: requests, book: &book)
         var budget = maxBatchTokens - state.decodeCount
         state.continuePrefills(budget: &budget, wholeOnly: true, into: &work)
         state.admitWaiting(budget: &budget, maxSequences: maxBatchSequences, wholeOnly: true,
-                           into: &work, requests: requests, log: &log)
+                           into: &work, requests: requests, book: &book)
         if work.isEmpty {
             // A prompt longer than the whole budget runs in chunks, alone.
             var budget = maxBatchTokens
             state.continuePrefills(budget: &budget, into: &work)
             if work.isEmpty {
-                state.admitWaiting(budget: &budget, maxSequences: 1, into: &work, requests: requests, log: &log)
+                state.admitWaiting(budget: &budget, maxSequences: 1, into: &work, requests: requests, book: &book)
             }
         }
         return work

@@ -7,16 +7,16 @@ struct PrefillOnlyScheduler: BatchScheduler {
     var maxBatchSequences: Int
     var maxBatchTokens: Int
 
-    func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork {
-        state.formStep(requests: requests, log: &log) { state, work, log in
-            plan(&state, &work, requests: requests, log: &log)
+    func formBatch(_ state: inout ReplicaState, requests: [Request], book: inout RequestBook) -> StepWork {
+        state.formStep(requests: requests, book: &book) { state, work, book in
+            plan(&state, &work, requests: requests, book: &book)
         }
     }
 
-    private func plan(_ state: inout ReplicaState, _ work: inout StepWork, requests: [Request], log: inout RequestLog) {
+    private func plan(_ state: inout ReplicaState, _ work: inout StepWork, requests: [Request], book: inout RequestBook) {
         var budget = maxBatchTokens
         state.continuePrefills(budget: &budget, into: &work)
-        state.admitWaiting(budget: &budget, maxSequences: maxBatchSequences, into: &work, requests: requests, log: &log)
+        state.admitWaiting(budget: &budget, maxSequences: maxBatchSequences, into: &work, requests: requests, book: &book)
     }
 }
 
@@ -26,16 +26,16 @@ struct DecodeOnlyScheduler: BatchScheduler {
     var maxBatchSequences: Int
     var maxBatchTokens: Int
 
-    func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork {
+    func formBatch(_ state: inout ReplicaState, requests: [Request], book: inout RequestBook) -> StepWork {
         state.beginStep()
         while state.running < maxBatchSequences, let id = state.transferred.first {
-            guard state.admitTransferred(id, requests: requests, log: &log) else { break }
+            guard state.admitTransferred(id, requests: requests, book: &book) else { break }
         }
         var work = StepWork()
-        state.planDecodes(into: &work, requests: requests, log: &log)
+        state.planDecodes(into: &work, requests: requests, book: &book)
         var budget = maxBatchTokens - state.decodeCount
         state.continuePrefills(budget: &budget, into: &work)
-        state.admitWaiting(budget: &budget, maxSequences: maxBatchSequences, into: &work, requests: requests, log: &log)
+        state.admitWaiting(budget: &budget, maxSequences: maxBatchSequences, into: &work, requests: requests, book: &book)
         return work
     }
 }
@@ -43,7 +43,7 @@ struct DecodeOnlyScheduler: BatchScheduler {
 extension ReplicaState {
     /// Takes a sequence whose prompt KV (`inputTokens` cached, first token out) arrived from a
     /// prefill replica straight into decoding, if its blocks fit.
-    mutating func admitTransferred(_ id: Int, requests: [Request], log: inout RequestLog) -> Bool {
+    mutating func admitTransferred(_ id: Int, requests: [Request], book: inout RequestBook) -> Bool {
         let request = requests[id]
         let cached = request.inputTokens
         switch policy {
@@ -56,8 +56,8 @@ extension ReplicaState {
         transferred.removeFirst()
         usedBlocks += blocks(cached) + windowBlocks
         usedTokens += cached
-        admissions.append((id, log.epoch[id]))
-        startDecoding(id, cached: cached, requests: requests, log: &log)
+        admissions.append((id, book.progress.epoch[id]))
+        startDecoding(id, cached: cached, requests: requests, book: &book)
         return true
     }
 }

@@ -57,9 +57,9 @@ public final class Replica {
     }
 
     /// Forms the next batch; returns its duration in seconds, or nil when there is nothing to run.
-    public func startStep(requests: [Request], log: inout RequestLog) -> Double? {
+    public func startStep(requests: [Request], book: inout RequestBook) -> Double? {
         precondition(!isBusy, "replica \(index) started a step while one is in flight")
-        let work = scheduler.formBatch(&state, requests: requests, log: &log)
+        let work = scheduler.formBatch(&state, requests: requests, book: &book)
         guard !work.isEmpty else { return nil }
         isBusy = true
         state.batchSequencesSum += state.decodeCount + state.planned.count
@@ -68,7 +68,7 @@ public final class Replica {
     }
 
     /// Applies the step that just ended at `now`.
-    public func finishStep(at now: Double, requests: [Request], log: inout RequestLog) {
+    public func finishStep(at now: Double, requests: [Request], book: inout RequestBook) {
         precondition(isBusy, "replica \(index) finished a step it had not started")
         isBusy = false
         completed.removeAll(keepingCapacity: true)
@@ -79,7 +79,7 @@ public final class Replica {
         // Every decoding sequence produced one token and cached the one it consumed.
         state.usedTokens += state.decodeCount
         state.decodeContextTokens += state.decodeCount
-        log.outputTokens += state.decodeCount
+        book.log.outputTokens += state.decodeCount
         state.outputTokens += state.decodeCount
 
         // Prompt chunks; a prompt whose last chunk ran produces a token now (its first, unless it
@@ -93,19 +93,19 @@ public final class Replica {
         for slot in finishedSlots {
             let entry = state.prefilling[slot]
             let id = entry.request
-            log.generated[id] += 1
-            log.outputTokens += 1
+            book.progress.generated[id] += 1
+            book.log.outputTokens += 1
             state.outputTokens += 1
-            if log.firstToken[id].isNaN { log.firstToken[id] = now }
-            if Int(log.generated[id]) >= requests[id].outputTokens {
+            if book.log.firstToken[id].isNaN { book.log.firstToken[id] = now }
+            if Int(book.progress.generated[id]) >= requests[id].outputTokens {
                 state.release(id, cached: entry.target, requests: requests)
-                complete(id, at: now, log: &log)
+                complete(id, at: now, book: &book)
             } else if role == .prefill {
                 state.release(id, cached: entry.target, requests: requests)
-                log.epoch[id] &+= 1
+                book.progress.epoch[id] &+= 1
                 handoffs.append(id)
             } else {
-                state.startDecoding(id, cached: entry.target, requests: requests, log: &log)
+                state.startDecoding(id, cached: entry.target, requests: requests, book: &book)
             }
         }
         if !finishedSlots.isEmpty { removePrefills(at: finishedSlots) }
@@ -113,19 +113,19 @@ public final class Replica {
         // Sequences whose last token came out of this step (stale entries of preempted ones skipped).
         while let first = state.finishing.min, first.step <= step {
             _ = state.finishing.removeMin()
-            guard first.epoch == log.epoch[first.request] else { continue }
-            let cached = state.stopDecoding(first.request, log: &log)
+            guard first.epoch == book.progress.epoch[first.request] else { continue }
+            let cached = state.stopDecoding(first.request, book: &book)
             state.release(first.request, cached: cached, requests: requests)
-            complete(first.request, at: now, log: &log)
+            complete(first.request, at: now, book: &book)
         }
-        state.compactAdmissions(log: log)
+        state.compactAdmissions(book: book)
         state.checkInvariants()
     }
 
-    private func complete(_ id: Int, at now: Double, log: inout RequestLog) {
-        precondition(log.completion[id].isNaN, "request \(id) completed twice")
-        log.completion[id] = now
-        log.completed += 1
+    private func complete(_ id: Int, at now: Double, book: inout RequestBook) {
+        precondition(book.log.completion[id].isNaN, "request \(id) completed twice")
+        book.log.completion[id] = now
+        book.log.completed += 1
         completed.append(id)
     }
 

@@ -15,9 +15,9 @@ extension ReplicaState {
 
     /// Puts every decoding sequence into the step, preempting (paged policy) the most recently
     /// admitted sequences until the new blocks fit. Returns false if nothing can run.
-    mutating func planDecodes(into work: inout StepWork, requests: [Request], log: inout RequestLog) {
+    mutating func planDecodes(into work: inout StepWork, requests: [Request], book: inout RequestBook) {
         while decodeCount > 0, decodeBlocksNeeded > freeBlocks {
-            guard preemptLatest(requests: requests, log: &log) else { break }
+            guard preemptLatest(requests: requests, book: &book) else { break }
         }
         let needed = decodeCount > 0 ? decodeBlocksNeeded : 0
         precondition(needed <= freeBlocks, "decodes need \(needed) blocks with \(freeBlocks) free and nothing to preempt")
@@ -29,26 +29,26 @@ extension ReplicaState {
     }
 
     /// Starts decoding `id`, whose prefill (here or on a prefill replica) left `cached` tokens.
-    mutating func startDecoding(_ id: Int, cached: Int, requests: [Request], log: inout RequestLog) {
-        let remaining = requests[id].outputTokens - Int(log.generated[id])
-        log.joinStep[id] = stepsDone
-        log.joinCached[id] = Int32(cached)
+    mutating func startDecoding(_ id: Int, cached: Int, requests: [Request], book: inout RequestBook) {
+        let remaining = requests[id].outputTokens - Int(book.progress.generated[id])
+        book.progress.joinStep[id] = stepsDone
+        book.progress.joinCached[id] = Int32(cached)
         phaseCounts[phase(cached: cached, step: stepsDone)] += 1
         decodeCount += 1
         decodeContextTokens += cached
-        finishing.insert(Finish(step: stepsDone + remaining, request: id, epoch: log.epoch[id]))
+        finishing.insert(Finish(step: stepsDone + remaining, request: id, epoch: book.progress.epoch[id]))
     }
 
     /// Removes decoding sequence `id` at the current step; returns its cached tokens and brings its
     /// `generated` count up to date.
-    mutating func stopDecoding(_ id: Int, log: inout RequestLog) -> Int {
-        let steps = stepsDone - log.joinStep[id]
-        let joined = Int(log.joinCached[id])
+    mutating func stopDecoding(_ id: Int, book: inout RequestBook) -> Int {
+        let steps = stepsDone - book.progress.joinStep[id]
+        let joined = Int(book.progress.joinCached[id])
         let cached = joined + steps
-        phaseCounts[phase(cached: joined, step: log.joinStep[id])] -= 1
+        phaseCounts[phase(cached: joined, step: book.progress.joinStep[id])] -= 1
         decodeCount -= 1
         decodeContextTokens -= cached
-        log.generated[id] += Int32(steps)
+        book.progress.generated[id] += Int32(steps)
         return cached
     }
 
@@ -100,10 +100,10 @@ extension ReplicaState {
     /// Admits waiting requests while a sequence slot, `budget` tokens and KV allow, planning each
     /// one's first chunk (at most `maxChunk`; whole prompts only when `wholeOnly`).
     mutating func admitWaiting(budget: inout Int, maxSequences: Int, maxChunk: Int? = nil, wholeOnly: Bool = false,
-                               into work: inout StepWork, requests: [Request], log: inout RequestLog) {
+                               into work: inout StepWork, requests: [Request], book: inout RequestBook) {
         while budget > 0, running < maxSequences, let next = waiting.first {
             let request = requests[next]
-            let target = request.inputTokens + Int(log.generated[next])
+            let target = request.inputTokens + Int(book.progress.generated[next])
             let chunk = min(target, budget, maxChunk ?? target)
             if wholeOnly && chunk < target { break }
             switch policy {
@@ -115,7 +115,7 @@ extension ReplicaState {
             }
             waiting.removeFirst()
             usedBlocks += windowBlocks
-            admissions.append((next, log.epoch[next]))
+            admissions.append((next, book.progress.epoch[next]))
             prefilling.append(Prefill(request: next, done: 0, target: target))
             planChunk(slot: prefilling.count - 1, tokens: chunk, into: &work)
             budget -= chunk
@@ -128,20 +128,20 @@ extension ReplicaState {
     /// and puts it back at the front of the queue, keeping the tokens it has produced. Returns false
     /// when nothing is running.
     @discardableResult
-    mutating func preemptLatest(requests: [Request], log: inout RequestLog) -> Bool {
+    mutating func preemptLatest(requests: [Request], book: inout RequestBook) -> Bool {
         while let (id, epoch) = admissions.popLast() {
-            guard epoch == log.epoch[id], log.completion[id].isNaN else { continue }
+            guard epoch == book.progress.epoch[id], book.log.completion[id].isNaN else { continue }
             if let slot = prefilling.firstIndex(where: { $0.request == id }) {
                 let done = prefilling[slot].done
                 prefilling.remove(at: slot)
                 release(id, cached: done, requests: requests)
             } else {
-                let cached = stopDecoding(id, log: &log)
+                let cached = stopDecoding(id, book: &book)
                 release(id, cached: cached, requests: requests)
             }
-            log.epoch[id] &+= 1
-            log.preemptions[id] &+= 1
-            log.totalPreemptions += 1
+            book.progress.epoch[id] &+= 1
+            book.log.preemptions[id] &+= 1
+            book.log.totalPreemptions += 1
             preemptions += 1
             waiting.prepend(id)
             return true
@@ -150,8 +150,8 @@ extension ReplicaState {
     }
 
     /// Drops stale admission entries once they outnumber the live ones, keeping the list O(running).
-    mutating func compactAdmissions(log: RequestLog) {
+    mutating func compactAdmissions(book: RequestBook) {
         guard admissions.count > 2 * running + 64 else { return }
-        admissions.removeAll { $0.epoch != log.epoch[$0.request] || !log.completion[$0.request].isNaN }
+        admissions.removeAll { $0.epoch != book.progress.epoch[$0.request] || !book.log.completion[$0.request].isNaN }
     }
 }

@@ -5,18 +5,18 @@ struct StaticBatchScheduler: BatchScheduler {
     var maxBatchSequences: Int
     var maxBatchTokens: Int
 
-    func formBatch(_ state: inout ReplicaState, requests: [Request], log: inout RequestLog) -> StepWork {
+    func formBatch(_ state: inout ReplicaState, requests: [Request], book: inout RequestBook) -> StepWork {
         state.beginStep()
         var work = StepWork()
         let batchOpen = state.running == 0
-        state.planDecodes(into: &work, requests: requests, log: &log)
+        state.planDecodes(into: &work, requests: requests, book: &book)
         var budget = maxBatchTokens
         state.continuePrefills(budget: &budget, into: &work)
         if batchOpen {
-            state.admitWaiting(budget: &budget, maxSequences: maxBatchSequences, into: &work, requests: requests, log: &log)
+            state.admitWaiting(budget: &budget, maxSequences: maxBatchSequences, into: &work, requests: requests, book: &book)
             // The rest of the batch is admitted now, its prompts to follow in later steps.
             while state.running < maxBatchSequences, let next = state.waiting.first {
-                guard state.admitWithoutChunk(next, requests: requests, log: &log) else { break }
+                guard state.admitWithoutChunk(next, requests: requests, book: &book) else { break }
             }
         }
         return work
@@ -25,7 +25,7 @@ struct StaticBatchScheduler: BatchScheduler {
 
 extension ReplicaState {
     /// Admits `id` into the prefilling set without planning any of its prompt yet.
-    mutating func admitWithoutChunk(_ id: Int, requests: [Request], log: inout RequestLog) -> Bool {
+    mutating func admitWithoutChunk(_ id: Int, requests: [Request], book: inout RequestBook) -> Bool {
         let request = requests[id]
         switch policy {
         case .reserve:
@@ -36,8 +36,8 @@ extension ReplicaState {
         }
         waiting.removeFirst()
         usedBlocks += windowBlocks
-        admissions.append((id, log.epoch[id]))
-        prefilling.append(Prefill(request: id, done: 0, target: request.inputTokens + Int(log.generated[id])))
+        admissions.append((id, book.progress.epoch[id]))
+        prefilling.append(Prefill(request: id, done: 0, target: request.inputTokens + Int(book.progress.generated[id])))
         return true
     }
 }

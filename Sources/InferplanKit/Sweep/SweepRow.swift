@@ -29,7 +29,7 @@ public struct SweepRow: Sendable, Equatable {
         let values = sweep.values(ofPoint: point)
         do {
             let scenario = try Scenario.load(path: sweep.basePath, overrides: sweep.overrides(ofPoint: point))
-            let outcome = try Simulation.outcome(scenario)
+            let outcome = try ScenarioRun.outcome(scenario)
             let report = RunReport(scenario: scenario, outcome: outcome, includeWallTime: false)
             let figures: [Double?] = [
                 report.outputTokensPerS, report.outputTokensPerSPerGPU, Double(report.gpus), Double(report.nodes), Double(report.replicas),

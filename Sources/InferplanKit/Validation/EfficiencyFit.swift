@@ -122,7 +122,7 @@ public struct EfficiencyFit: Sendable {
             }
             // The grid is of the compute efficiency the row runs at: its release factor is the fit's.
             for index in scenario.groups.indices { scenario.groups[index].gpu.efficiency.release = nil }
-            guard let outcome = try? Simulation.outcome(scenario), outcome.metrics.outputTokensPerSecond > 0 else { return .nan }
+            guard let outcome = try? ScenarioRun.outcome(scenario), outcome.metrics.outputTokensPerSecond > 0 else { return .nan }
             return log(outcome.metrics.outputTokensPerSecond)
         }
         let perRow = Self.computeGrid.count * Self.bandwidthGrid.count

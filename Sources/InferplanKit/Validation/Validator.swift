@@ -39,7 +39,7 @@ public struct Validator: Sendable {
             let tp = try deployedTensorParallel(for: result)
             row.tensorParallelUsed = tp
             row.tensorParallelChosen = result.tensorParallel == nil
-            let outcome = try Simulation.outcome(scenario(for: result, tensorParallel: tp))
+            let outcome = try ScenarioRun.outcome(scenario(for: result, tensorParallel: tp))
             row.predicted = outcome.metrics.outputTokensPerSecond
             row.maxQPS = outcome.search?.maxQPS
         } catch let error as InputError {

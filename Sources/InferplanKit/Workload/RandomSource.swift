@@ -48,16 +48,6 @@ public final class RandomSource {
     }
 }
 
-/// GSL's default error handler calls abort(); switch it off once so errors come back as codes.
-enum GSLSetup {
-    private static let done: Bool = {
-        gsl_set_error_handler_off()
-        return true
-    }()
-
-    static func once() { _ = done }
-}
-
 /// GSL's preprocessed table for drawing indices with given weights (`gsl_ran_discrete`), O(1) per draw.
 final class DiscreteTable {
     private let table: UnsafeMutablePointer<gsl_ran_discrete_t>

@@ -59,6 +59,9 @@ public struct Workload: Sendable, Equatable {
     /// 50 M events: about a minute of one core in a release build (0.7-1.3 us per event,
     /// `inferplan-bench`); a 12-node 600 s MLPerf Server run takes 1.7 M.
     public static let defaultMaxEvents = 50_000_000
+    /// The most requests one run may hold in memory: 20 M requests of about 100 bytes each (the
+    /// request, its log entries and its place in the queues) is 2 GB.
+    public static let maxRequests = 20_000_000
 
     public init(benchmark: String, scenario: ScenarioKind, input: LengthDistribution, output: LengthDistribution,
                 samples: Int?, minSamples: Int = 1, qps: Double, duration: Double, seed: UInt64, limits: LatencyLimits?) {
@@ -94,7 +97,7 @@ public struct Workload: Sendable, Equatable {
         case .server, .interactive:
             // Reserve for the expected count, never more than a run may hold (a huge duration must
             // fail at its check, not in one enormous allocation).
-            requests.reserveCapacity(Int(min(qps * duration * 1.1, Double(Scenario.maxRequests))) + 16)
+            requests.reserveCapacity(Int(min(qps * duration * 1.1, Double(Self.maxRequests))) + 16)
             var clock = random.exponential(mean: 1 / qps)
             while clock < duration {
                 requests.append(Request(arrival: clock, inputTokens: input.next(), outputTokens: output.next()))

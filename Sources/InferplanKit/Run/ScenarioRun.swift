@@ -7,7 +7,12 @@ public struct RunOutcome: Sendable {
     public var search: MaxRateSearch.Result?
 }
 
-extension Simulation {
+/// The run layer: everything between a decoded scenario and its figures. Builds the deployment,
+/// runs the engine once (Offline sized as LoadGen sizes it), searches the highest rate within the
+/// limits for `qps: max`, repeats over seeds, and checks every outcome's invariants. It sits above
+/// the engine (`Simulation`, which knows nothing of scenarios) and the searches (`MaxRateSearch`,
+/// `OfflineSizing`); `run`, `scale`, `plan`, sweeps and `validate` all run scenarios through it.
+public enum ScenarioRun {
     /// The whole flow for one scenario: scenario -> deployment (checked) -> engine -> metrics.
     public static func run(_ scenario: Scenario) throws -> (deployment: Deployment, metrics: RunMetrics) {
         let outcome = try outcome(scenario)
@@ -60,7 +65,7 @@ extension Simulation {
     }
 }
 
-extension Simulation {
+extension ScenarioRun {
     /// Every outcome passes the report invariants before anyone sees it (`RunMetrics+Invariants`).
     static func checkInvariants(_ metrics: RunMetrics, of scenario: Scenario) throws {
         let broken = metrics.invariantViolations
@@ -94,5 +99,26 @@ extension Simulation {
         return scenario.error(key, String(format: "no arrival rate meets the p99 limits: the best of %d probes reached p99 TTFT %.1f ms and p99 TPOT %.1f ms, against limits of %.0f ms and %.0f ms",
                                           search.probes.count, ttft, tpot, limits.ttftP99 * 1000, limits.tpotP99 * 1000),
                               valid: "looser workload.limits, or a deployment fast enough for one query alone to meet them")
+    }
+}
+
+extension ScenarioRun {
+    /// `--repeat N`: the scenario with seeds seed, seed + 1, ..., seed + N - 1, `jobs` at a time
+    /// (`first`, when given, is the outcome of the first seed, already run). Outcomes come in
+    /// seed order whatever the threads' timing; `progress(done, total)` after each.
+    public static func repeated(_ scenario: Scenario, runs: Int, first: RunOutcome? = nil, jobs: Int,
+                                progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (outcomes: [RunOutcome], summary: RepeatSummary) {
+        let seeds = (0..<UInt64(runs)).map { scenario.workload.seed &+ $0 }
+        let done = first.map { [$0] } ?? []
+        let offset = done.count
+        var shifted: (@Sendable (Int, Int) -> Void)?
+        if let progress { shifted = { progress($0 + offset, $1 + offset) } }
+        let others = try Array(seeds.dropFirst(offset)).parallelMap(jobs: jobs, progress: shifted) { seed in
+            var variant = scenario
+            variant.workload.seed = seed
+            return try outcome(variant)
+        }
+        let outcomes = done + others
+        return (outcomes, RepeatSummary(seeds: seeds, outcomes: outcomes))
     }
 }
