@@ -13,5 +13,9 @@ trap 'rm -rf "$gate"' EXIT
 .build/debug/inferplan sweep Scenarios/sweeps/ci.yaml --output "$gate/ci" --check Scenarios/sweeps/ci-baseline.csv --tolerance 2%
 swift build -c release --product inferplan
 scripts/check-html.sh .build/release/inferplan
+# The install step of the README: the binary, its catalog and completions under a prefix.
+scripts/install.sh "$gate/prefix" 2>/dev/null
+(cd / && "$gate/prefix/bin/inferplan" catalog >/dev/null)
+test -s "$gate/prefix/share/bash-completion/completions/inferplan" && test -s "$gate/prefix/share/zsh/site-functions/_inferplan"
 swift build -c release --product inferplan-fuzz
 .build/release/inferplan-fuzz --cases 300 --seed 1
