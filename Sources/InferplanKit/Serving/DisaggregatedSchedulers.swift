@@ -39,25 +39,3 @@ struct DecodeOnlyScheduler: BatchScheduler {
         return work
     }
 }
-
-extension ReplicaState {
-    /// Takes a sequence whose prompt KV (`inputTokens` cached, first token out) arrived from a
-    /// prefill replica straight into decoding, if its blocks fit.
-    mutating func admitTransferred(_ id: Int, requests: [Request], book: inout RequestBook) -> Bool {
-        let request = requests[id]
-        let cached = request.inputTokens
-        switch policy {
-        case .reserve:
-            guard reservedBlocks + reservation(request) <= capacityBlocks else { return false }
-            reservedBlocks += reservation(request)
-        case .paged:
-            guard blocks(cached) + windowBlocks + watermarkBlocks <= freeBlocks else { return false }
-        }
-        transferred.removeFirst()
-        usedBlocks += blocks(cached) + windowBlocks
-        usedTokens += cached
-        admissions.append((id, book.progress.epoch[id]))
-        startDecoding(id, cached: cached, requests: requests, book: &book)
-        return true
-    }
-}

@@ -1,6 +1,31 @@
 /// The building blocks schedulers compose: decodes, prompt chunks, admission, preemption, and the
 /// moves of a sequence between stages. Each keeps the KV blocks exact.
 extension ReplicaState {
+    // MARK: A step
+
+    /// Clears the plan of the previous step.
+    mutating func beginStep() {
+        planned.removeAll(keepingCapacity: true)
+        plannedDecodeBlocks = 0
+    }
+
+    /// Plans a step with `plan`. If nothing could be planned although sequences hold KV (a paged
+    /// cache full of half-done prompts), preempts the newest until the oldest can move - the way out
+    /// of a KV deadlock - and plans again.
+    mutating func formStep(requests: [Request], book: inout RequestBook,
+                           plan: (inout ReplicaState, inout StepWork, inout RequestBook) -> Void) -> StepWork {
+        beginStep()
+        var work = StepWork()
+        plan(&self, &work, &book)
+        while work.isEmpty, running > 1, policy == .paged {
+            guard preemptLatest(requests: requests, book: &book) else { break }
+            beginStep()
+            work = StepWork()
+            plan(&self, &work, &book)
+        }
+        return work
+    }
+
     // MARK: Decoding
 
     /// The phase class of a sequence that has `cached` tokens at step count `step`.
@@ -94,31 +119,6 @@ extension ReplicaState {
                 budget -= chunk
             }
             slot += 1
-        }
-    }
-
-    /// Admits waiting requests while a sequence slot, `budget` tokens and KV allow, planning each
-    /// one's first chunk (at most `maxChunk`; whole prompts only when `wholeOnly`).
-    mutating func admitWaiting(budget: inout Int, maxSequences: Int, maxChunk: Int? = nil, wholeOnly: Bool = false,
-                               into work: inout StepWork, requests: [Request], book: inout RequestBook) {
-        while budget > 0, running < maxSequences, let next = waiting.first {
-            let request = requests[next]
-            let target = request.inputTokens + Int(book.progress.generated[next])
-            let chunk = min(target, budget, maxChunk ?? target)
-            if wholeOnly && chunk < target { break }
-            switch policy {
-            case .reserve:
-                guard reservedBlocks + reservation(request) <= capacityBlocks else { return }
-                reservedBlocks += reservation(request)
-            case .paged:
-                guard blocks(chunk) + windowBlocks + watermarkBlocks <= freeBlocks else { return }
-            }
-            waiting.removeFirst()
-            usedBlocks += windowBlocks
-            admissions.append((next, book.progress.epoch[next]))
-            prefilling.append(Prefill(request: next, done: 0, target: target))
-            planChunk(slot: prefilling.count - 1, tokens: chunk, into: &work)
-            budget -= chunk
         }
     }
 

@@ -22,22 +22,3 @@ struct StaticBatchScheduler: BatchScheduler {
         return work
     }
 }
-
-extension ReplicaState {
-    /// Admits `id` into the prefilling set without planning any of its prompt yet.
-    mutating func admitWithoutChunk(_ id: Int, requests: [Request], book: inout RequestBook) -> Bool {
-        let request = requests[id]
-        switch policy {
-        case .reserve:
-            guard reservedBlocks + reservation(request) <= capacityBlocks else { return false }
-            reservedBlocks += reservation(request)
-        case .paged:
-            guard blocks(request.inputTokens) + windowBlocks + watermarkBlocks <= freeBlocks else { return false }
-        }
-        waiting.removeFirst()
-        usedBlocks += windowBlocks
-        admissions.append((id, book.progress.epoch[id]))
-        prefilling.append(Prefill(request: id, done: 0, target: request.inputTokens + Int(book.progress.generated[id])))
-        return true
-    }
-}
