@@ -17,7 +17,7 @@ extension Catalog {
             input: try Self.lengthDistribution(map.required("input_tokens")),
             output: try Self.lengthDistribution(map.required("output_tokens")),
             minOfflineSamples: try map.required("min_offline_samples").int(in: 1...100_000_000),
-            minDurationSeconds: try map.optional("min_duration_s")?.double(in: 0.001...1e9, unit: "s") ?? 600,
+            minDurationSeconds: try map.optional("min_duration_s")?.double(in: 0.001...1e9, unit: "s") ?? Workload.defaultMinDuration,
             serverLimits: server,
             interactiveLimits: interactive,
             lengthProvenance: try map.required("length_provenance").string(),

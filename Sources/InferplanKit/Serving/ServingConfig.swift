@@ -68,8 +68,20 @@ public struct ServingConfig: Sendable, Equatable {
     /// "v4.1"): selects the efficiency profiles' release factors. nil: the newest release.
     public var stackRelease: String?
 
+    /// Sequences one step may batch when `max_batch_seqs` is absent: a serving stack's
+    /// `max_num_seqs`, set high enough that in the bundled MLPerf scenarios the KV cache, not this
+    /// cap, limits the batch.
+    public static let defaultMaxBatchSequences = 1024
+    /// Tokens one step may process when `max_batch_tokens` is absent: vLLM's
+    /// `max_num_batched_tokens` with chunked prefill, as AMD's MLPerf Interactive configuration sets
+    /// it (../shared/reference/mlperf-rules.md).
+    public static let defaultMaxBatchTokens = 8192
+    /// Tokens per KV-cache block when `kv_block_tokens` is absent: vLLM's default `--block-size`
+    /// (one of 8, 16, 32; docs.vllm.ai, engine arguments).
+    public static let defaultKVBlockTokens = 16
+
     public init(scheduler: SchedulerKind = .continuous, maxBatchSequences: Int, maxBatchTokens: Int,
-                chunkTokens: Int? = nil, kvPolicy: KVCachePolicy = .paged, kvBlockTokens: Int = 16,
+                chunkTokens: Int? = nil, kvPolicy: KVCachePolicy = .paged, kvBlockTokens: Int = ServingConfig.defaultKVBlockTokens,
                 router: RouterKind = .roundRobin, dispatchLatency: Double = 0, prefillReplicasPerNode: Int = 1,
                 stepOverhead: Double? = nil, variability: Variability = .init(), loadGenerator: LoadGenerator? = nil) {
         self.scheduler = scheduler

@@ -62,6 +62,9 @@ public struct Workload: Sendable, Equatable {
     /// The most requests one run may hold in memory: 20 M requests of about 100 bytes each (the
     /// request, its log entries and its place in the queues) is 2 GB.
     public static let maxRequests = 20_000_000
+    /// A run's minimum duration when neither the scenario nor its benchmark gives one: MLPerf
+    /// LoadGen's `min_duration`, 600 s in every LLM benchmark (../shared/reference/mlperf-rules.md).
+    public static let defaultMinDuration = 600.0
 
     public init(benchmark: String, scenario: ScenarioKind, input: LengthDistribution, output: LengthDistribution,
                 samples: Int?, minSamples: Int = 1, qps: Double, duration: Double, seed: UInt64, limits: LatencyLimits?) {
