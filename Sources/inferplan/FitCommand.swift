@@ -79,5 +79,5 @@ extension EfficiencyFit.Grouping: ExpressibleByArgument {}
 private struct FitJSON: Encodable {
     var fit: FitReport.JSON
     var crossValidations: [CrossValidation.JSON]
-    enum CodingKeys: String, CodingKey { case fit, crossValidations = "cross_validations" }
+    enum CodingKeys: String, CodingKey { case fit, crossValidations }
 }

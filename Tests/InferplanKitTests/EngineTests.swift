@@ -71,7 +71,7 @@ import Testing
         let a = try ScenarioRun.run(Fixtures.scenario(Fixtures.defaultScenarioYAML)).metrics
         let b = try ScenarioRun.run(Fixtures.scenario(Fixtures.defaultScenarioYAML)).metrics
         let c = try ScenarioRun.run(Fixtures.scenario(Fixtures.defaultScenarioYAML, overrides: [Override(parsing: "workload.seed=2")])).metrics
-        #expect(a.outputTokensPerSecond == b.outputTokensPerSecond && a.ttft == b.ttft && a.tpot == b.tpot && a.events == b.events)
+        #expect(a.outputTokensPerSecond == b.outputTokensPerSecond && a.ttftMs == b.ttftMs && a.tpotMs == b.tpotMs && a.events == b.events)
         #expect(a.outputTokensPerSecond != c.outputTokensPerSecond)
     }
 
@@ -99,7 +99,7 @@ import Testing
         #expect(zip(result.requests.dropFirst(), result.requests).allSatisfy { $0.arrival >= $1.arrival })
         // Under light load the first token comes after roughly one prefill, far below the 2 s limit.
         let metrics = RunMetrics(result: result)
-        #expect(metrics.ttft.p50 < 500)
+        #expect(metrics.ttftMs.p50 < 500)
     }
 
     @Test func roundRobinSpreadsOfflineSamplesEvenly() {

@@ -18,7 +18,7 @@ import Testing
         let search = try #require(outcome.search)
         let limits = try #require(scenario.workload.limits)
         #expect(search.maxQPS > 0)
-        #expect(outcome.metrics.ttft.p99 <= limits.ttftP99 * 1000 && outcome.metrics.tpot.p99 <= limits.tpotP99 * 1000)
+        #expect(outcome.metrics.ttftMs.p99 <= limits.ttftP99Seconds * 1000 && outcome.metrics.tpotMs.p99 <= limits.tpotP99Seconds * 1000)
         #expect((search.failingQPS - search.maxQPS) / search.maxQPS <= 0.01 + 1e-12)
         let probe = MaxRateSearch(deployment: outcome.deployment, workload: scenario.workload, limits: limits, tolerance: 0.01)
         #expect(try probe.probe(search.maxQPS).meets)

@@ -84,14 +84,14 @@ import Testing
         var prefill = StepWork()
         prefill.addPrefillChunk(1000, afterPrefix: 0, completesPrompt: true)
         let bare = deployment.stepModel.time(for: prefill) * 1000
-        let lightTTFT = try ScenarioRun.run(light).metrics.ttft
+        let lightTTFT = try ScenarioRun.run(light).metrics.ttftMs
         // At 0.2 queries/s most prompts find the GPU idle or decoding (a step of ~20 ms): p90 within
         // 1.5 bare prefills. About 3% arrive within a prefill of the previous arrival (1 - e^(-0.2 x 0.15))
         // and wait for it: the p99 holds at most one prefill ahead, under 2.5 bare prefills.
         #expect(lightTTFT.p50 >= bare - 1e-9 && lightTTFT.p90 < 1.5 * bare && lightTTFT.p99 < 2.5 * bare,
                 "light-load TTFT \(lightTTFT) vs bare prefill \(bare) ms")
-        let short = try ScenarioRun.run(scenario(qps: 60, seconds: 20)).metrics.ttft.p99
-        let long = try ScenarioRun.run(scenario(qps: 60, seconds: 60)).metrics.ttft.p99
+        let short = try ScenarioRun.run(scenario(qps: 60, seconds: 20)).metrics.ttftMs.p99
+        let long = try ScenarioRun.run(scenario(qps: 60, seconds: 60)).metrics.ttftMs.p99
         #expect(short > 10 * bare && long > 2.5 * short, "saturated p99 TTFT \(short) -> \(long) ms should grow with the run")
     }
 

@@ -106,7 +106,7 @@ import Testing
 
     @Test func percentilesOutOfOrderAndNonFiniteFiguresAreCaught() throws {
         var metrics = try ScenarioRun.run(Fixtures.scenario(NoSilentAnswerTests.server)).metrics
-        metrics.ttft = LatencySummary(p50: 5, p90: 4, p99: 6, mean: 5)
+        metrics.ttftMs = LatencySummary(p50: 5, p90: 4, p99: 6, mean: 5)
         metrics.kvPeakFraction = 1.5
         metrics.outputTokensPerSecondByGroup = [.nan]
         let broken = metrics.invariantViolations

@@ -59,86 +59,86 @@ private struct JSONReport: Encodable {
     struct Step: Encodable {
         var kind: String
         var steps: Int
-        var measured_ms_mean: Double
-        var predicted_ms_mean: Double
-        var error_pct: Double
+        var measuredMsMean: Double
+        var predictedMsMean: Double
+        var errorPct: Double
     }
 
-    var measured_output_tokens_per_s: Double
-    var predicted_output_tokens_per_s: Double
-    var throughput_error_pct: Double
-    var measured_tpot_ms_p50: Double
-    var predicted_tpot_ms_p50: Double
-    var tpot_error_pct: Double
-    var measured_ttft_ms_p50: Double
-    var predicted_ttft_ms_p50: Double
-    var ttft_error_pct: Double
-    var measured_seconds: Double
-    var predicted_seconds: Double
+    var measuredOutputTokensPerS: Double
+    var predictedOutputTokensPerS: Double
+    var throughputErrorPct: Double
+    var measuredTpotMsP50: Double
+    var predictedTpotMsP50: Double
+    var tpotErrorPct: Double
+    var measuredTtftMsP50: Double
+    var predictedTtftMsP50: Double
+    var ttftErrorPct: Double
+    var measuredSeconds: Double
+    var predictedSeconds: Double
     var model: String
     var device: String
-    var kernel_path: String
+    var kernelPath: String
     var profile: String
     var requests: Int
-    var input_tokens: Int
-    var output_tokens: Int
-    var max_batch_seqs: Int
-    var max_batch_tokens: Int
+    var inputTokens: Int
+    var outputTokens: Int
+    var maxBatchSeqs: Int
+    var maxBatchTokens: Int
     var threads: Int
     var seed: UInt64
     var steps: [Step]
-    var gemm_seconds: Double
-    var attention_seconds: Double
-    var elementwise_seconds: Double
-    var weight_bytes: Double
-    var read_bandwidth_gb_s_now: Double
-    var read_bandwidth_gb_s_profile: Double
-    var fma_peak_gflop_s_now: Double
-    var fma_peak_gflop_s_profile: Double
-    var machine_drift: String?
-    var generated_tokens: Int
-    var peak_batch_seqs: Int
-    var peak_kv_tokens: Int
+    var gemmSeconds: Double
+    var attentionSeconds: Double
+    var elementwiseSeconds: Double
+    var weightBytes: Double
+    var readBandwidthGbSNow: Double
+    var readBandwidthGbSProfile: Double
+    var fmaPeakGflopSNow: Double
+    var fmaPeakGflopSProfile: Double
+    var machineDrift: String?
+    var generatedTokens: Int
+    var peakBatchSeqs: Int
+    var peakKvTokens: Int
 
     init(_ check: HostCheck) {
-        measured_output_tokens_per_s = check.measured.outputTokensPerSecond
-        predicted_output_tokens_per_s = check.predicted.outputTokensPerSecond
-        throughput_error_pct = check.throughputErrorPct
-        measured_tpot_ms_p50 = check.measured.tpotP50 * 1e3
-        predicted_tpot_ms_p50 = check.predicted.tpotP50 * 1e3
-        tpot_error_pct = check.tpotErrorPct
-        measured_ttft_ms_p50 = check.measured.ttftP50 * 1e3
-        predicted_ttft_ms_p50 = check.predicted.ttftP50 * 1e3
-        ttft_error_pct = check.ttftErrorPct
-        measured_seconds = check.measured.seconds
-        predicted_seconds = check.predicted.seconds
+        measuredOutputTokensPerS = check.measured.outputTokensPerSecond
+        predictedOutputTokensPerS = check.predicted.outputTokensPerSecond
+        throughputErrorPct = check.throughputErrorPct
+        measuredTpotMsP50 = check.measured.tpotP50 * 1e3
+        predictedTpotMsP50 = check.predicted.tpotP50 * 1e3
+        tpotErrorPct = check.tpotErrorPct
+        measuredTtftMsP50 = check.measured.ttftP50 * 1e3
+        predictedTtftMsP50 = check.predicted.ttftP50 * 1e3
+        ttftErrorPct = check.ttftErrorPct
+        measuredSeconds = check.measured.seconds
+        predictedSeconds = check.predicted.seconds
         model = check.options.model
         device = check.device
-        kernel_path = check.kernelPath
+        kernelPath = check.kernelPath
         profile = check.profile
         requests = check.options.requests
-        input_tokens = check.options.inputTokens
-        output_tokens = check.options.outputTokens
-        max_batch_seqs = check.options.maxBatchSequences
-        max_batch_tokens = check.options.maxBatchTokens
+        inputTokens = check.options.inputTokens
+        outputTokens = check.options.outputTokens
+        maxBatchSeqs = check.options.maxBatchSequences
+        maxBatchTokens = check.options.maxBatchTokens
         threads = check.options.threads
         seed = check.options.seed
         steps = check.stepComparisons.map {
-            Step(kind: $0.kind, steps: $0.steps, measured_ms_mean: $0.measuredSeconds / Double($0.steps) * 1e3,
-                 predicted_ms_mean: $0.predictedSeconds / Double($0.steps) * 1e3,
-                 error_pct: HostCheck.errorPct($0.predictedSeconds, $0.measuredSeconds))
+            Step(kind: $0.kind, steps: $0.steps, measuredMsMean: $0.measuredSeconds / Double($0.steps) * 1e3,
+                 predictedMsMean: $0.predictedSeconds / Double($0.steps) * 1e3,
+                 errorPct: HostCheck.errorPct($0.predictedSeconds, $0.measuredSeconds))
         }
-        gemm_seconds = check.gemmSeconds
-        attention_seconds = check.attentionSeconds
-        elementwise_seconds = check.otherSeconds
-        weight_bytes = check.weightBytes
-        read_bandwidth_gb_s_now = check.currentReadBandwidth / 1e9
-        read_bandwidth_gb_s_profile = check.profileReadBandwidth / 1e9
-        fma_peak_gflop_s_now = check.currentFMAPeak / 1e9
-        fma_peak_gflop_s_profile = check.profileFMAPeak / 1e9
-        machine_drift = check.machineDrift
-        generated_tokens = check.outputTokens
-        peak_batch_seqs = check.peakSequences
-        peak_kv_tokens = check.peakContext
+        gemmSeconds = check.gemmSeconds
+        attentionSeconds = check.attentionSeconds
+        elementwiseSeconds = check.otherSeconds
+        weightBytes = check.weightBytes
+        readBandwidthGbSNow = check.currentReadBandwidth / 1e9
+        readBandwidthGbSProfile = check.profileReadBandwidth / 1e9
+        fmaPeakGflopSNow = check.currentFMAPeak / 1e9
+        fmaPeakGflopSProfile = check.profileFMAPeak / 1e9
+        machineDrift = check.machineDrift
+        generatedTokens = check.outputTokens
+        peakBatchSeqs = check.peakSequences
+        peakKvTokens = check.peakContext
     }
 }

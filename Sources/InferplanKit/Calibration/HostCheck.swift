@@ -104,8 +104,8 @@ public struct HostCheck: Sendable {
         }
         let (deployment, metrics) = try ScenarioRun.run(scenario)
         // LatencySummary is in milliseconds; Figures in seconds.
-        let predicted = Figures(outputTokensPerSecond: metrics.outputTokensPerSecond, tpotP50: metrics.tpot.p50 / 1e3,
-                                ttftP50: metrics.ttft.p50 / 1e3, seconds: metrics.simulatedSeconds)
+        let predicted = Figures(outputTokensPerSecond: metrics.outputTokensPerSecond, tpotP50: metrics.tpotMs.p50 / 1e3,
+                                ttftP50: metrics.ttftMs.p50 / 1e3, seconds: metrics.simulatedSeconds)
         progress(String(format: "predicted: %.1f output tokens/s, TPOT p50 %.1f ms, TTFT p50 %.0f ms over %.1f s",
                         predicted.outputTokensPerSecond, predicted.tpotP50 * 1e3, predicted.ttftP50 * 1e3, predicted.seconds))
 

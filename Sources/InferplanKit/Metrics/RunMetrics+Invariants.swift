@@ -16,7 +16,7 @@ extension RunMetrics {
         if outputTokens > 0 && !(outputTokensPerSecond > 0 && simulatedSeconds > 0) {
             broken.append("\(outputTokens) tokens generated but throughput \(outputTokensPerSecond) tokens/s over \(simulatedSeconds) s")
         }
-        for (name, summary) in [("TTFT", ttft), ("TPOT", tpot)] {
+        for (name, summary) in [("TTFT", ttftMs), ("TPOT", tpotMs)] {
             let values = [summary.p50, summary.p90, summary.p99, summary.mean]
             if !values.allSatisfy(\.isFinite) {
                 broken.append("\(name) has a non-finite figure (p50 \(summary.p50), p90 \(summary.p90), p99 \(summary.p99), mean \(summary.mean))")

@@ -8,8 +8,10 @@ public struct RunMetrics: Sendable {
     public var outputTokens: Int
     public var inputTokens: Int
     public var outputTokensPerSecond: Double
-    public var ttft: LatencySummary
-    public var tpot: LatencySummary
+    /// Time to first token over completed queries, milliseconds.
+    public var ttftMs: LatencySummary
+    /// Time per output token over completed queries, milliseconds.
+    public var tpotMs: LatencySummary
     public var meanBatchSequences: Double
     public var kvPeakFraction: Double
     /// Sequences preempted (and recomputed) because decodes ran out of KV blocks.
@@ -29,8 +31,8 @@ public struct RunMetrics: Sendable {
         self.inputTokens = inputTokens
         simulatedSeconds = result.endTime
         outputTokensPerSecond = result.endTime > 0 ? Double(log.outputTokens) / result.endTime : 0
-        self.ttft = LatencySummary(seconds: ttft)
-        self.tpot = LatencySummary(seconds: tpot)
+        self.ttftMs = LatencySummary(seconds: ttft)
+        self.tpotMs = LatencySummary(seconds: tpot)
         let steps = result.replicaStats.reduce(0) { $0 + $1.steps }
         let sequences = result.replicaStats.reduce(0) { $0 + $1.batchSequencesSum }
         meanBatchSequences = steps > 0 ? Double(sequences) / Double(steps) : 0

@@ -38,8 +38,8 @@ public struct CapacityPlan: Sendable {
 
         enum CodingKeys: String, CodingKey {
             case candidate, gpu, nodes, gpus, best, note
-            case outputTokensPerS = "output_tokens_per_s", outputTokensPerSPerGPU = "output_tokens_per_s_per_gpu"
-            case maxQPS = "max_qps", powerKW = "power_kw"
+            case outputTokensPerS, outputTokensPerSPerGPU
+            case maxQPS, powerKW
         }
     }
 

@@ -22,8 +22,8 @@ public struct ScalingStudy: Sendable, Encodable {
 
         enum CodingKeys: String, CodingKey {
             case nodes, gpus, efficiency, error
-            case outputTokensPerS = "output_tokens_per_s", outputTokensPerSPerGPU = "output_tokens_per_s_per_gpu"
-            case maxQPS = "max_qps", efficiencyPerNode = "efficiency_per_node", ttftP99Ms = "ttft_p99_ms", tpotP99Ms = "tpot_p99_ms"
+            case outputTokensPerS, outputTokensPerSPerGPU
+            case maxQPS, efficiencyPerNode, ttftP99Ms, tpotP99Ms
         }
     }
 
@@ -35,7 +35,7 @@ public struct ScalingStudy: Sendable, Encodable {
     public var points: [Point]
 
     enum CodingKeys: String, CodingKey {
-        case scenario, points, workloadScenario = "workload_scenario"
+        case scenario, points, workloadScenario
     }
 
     /// Runs `path` at each of `nodeCounts` (with `overrides` applied first), `jobs` node counts at
@@ -106,7 +106,7 @@ public struct ScalingStudy: Sendable, Encodable {
             return Point(nodes: outcome.deployment.nodes, gpus: gpus, outputTokensPerS: tokens,
                          outputTokensPerSPerGPU: tokens / Double(gpus), maxQPS: outcome.search?.maxQPS,
                          efficiency: 0, efficiencyPerNode: 0,
-                         ttftP99Ms: outcome.metrics.ttft.p99, tpotP99Ms: outcome.metrics.tpot.p99, error: nil)
+                         ttftP99Ms: outcome.metrics.ttftMs.p99, tpotP99Ms: outcome.metrics.tpotMs.p99, error: nil)
         } catch let error as InputError {
             return Point(nodes: count, gpus: 0, outputTokensPerS: 0, outputTokensPerSPerGPU: 0, maxQPS: nil, efficiency: 0,
                          efficiencyPerNode: 0, ttftP99Ms: 0, tpotP99Ms: 0,

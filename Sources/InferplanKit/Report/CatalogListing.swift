@@ -7,7 +7,7 @@ public struct CatalogListing: Sendable, Encodable {
         var denseTFLOPS: [String: Double], scaleUp: String, efficiency: String, confidence: String, source: String
         enum CodingKeys: String, CodingKey {
             case id, name, efficiency, confidence, source
-            case memoryGB = "memory_gb", bandwidthTBs = "memory_bandwidth_tb_s", denseTFLOPS = "dense_tflops", scaleUp = "scale_up"
+            case memoryGB, bandwidthTBs = "memory_bandwidth_tb_s", denseTFLOPS, scaleUp
         }
     }
 
@@ -16,7 +16,7 @@ public struct CatalogListing: Sendable, Encodable {
         var confidence: String, source: String
         enum CodingKeys: String, CodingKey {
             case id, name, confidence, source
-            case parametersB = "parameters_b", activeParametersB = "active_parameters_b", kvBytesPerTokenBF16 = "kv_bytes_per_token_bf16"
+            case parametersB, activeParametersB, kvBytesPerTokenBF16
         }
     }
 
@@ -24,7 +24,7 @@ public struct CatalogListing: Sendable, Encodable {
         var id: String, model: String, input: String, output: String, minOfflineSamples: Int, confidence: String
         enum CodingKeys: String, CodingKey {
             case id, model, input, output, confidence
-            case minOfflineSamples = "min_offline_samples"
+            case minOfflineSamples
         }
     }
 
@@ -33,8 +33,8 @@ public struct CatalogListing: Sendable, Encodable {
             hostPerSequenceUs: Double, stack: String, fittedOn: String, provenance: String
         enum CodingKeys: String, CodingKey {
             case id, compute, bandwidth, provenance, stack
-            case computeByFormat = "compute_by_format", hostPerSequenceUs = "host_per_sequence_us", fittedOn = "fitted_on"
-            case stepOverheadMs = "step_overhead_ms"
+            case computeByFormat, hostPerSequenceUs, fittedOn
+            case stepOverheadMs
         }
     }
 

@@ -6,7 +6,7 @@ public struct RunReport: Sendable, Encodable {
         public var ttftP99Ms: Double
         public var tpotP99Ms: Double
         enum CodingKeys: String, CodingKey {
-            case ttftP99Ms = "ttft_p99_ms", tpotP99Ms = "tpot_p99_ms"
+            case ttftP99Ms, tpotP99Ms
         }
     }
 
@@ -69,17 +69,17 @@ public struct RunReport: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case scenario, file, model, gpu, weights, gpus, nodes, replicas, benchmark, seed, qps, events
-        case modelName = "model_name", gpuName = "gpu_name", kvCache = "kv_cache", lmHead = "lm_head"
-        case tensorParallel = "tensor_parallel", workloadScenario = "workload_scenario"
-        case pipelineParallel = "pipeline_parallel", expertParallel = "expert_parallel", attentionParallel = "attention_parallel"
-        case scheduler, kvPolicy = "kv_policy", router, maxQPS = "max_qps", search, repeatSummary = "repeat", preemptions, groups
-        case issuedSamples = "issued_samples", completedSamples = "completed_samples"
-        case inputTokens = "input_tokens", outputTokens = "output_tokens"
-        case outputTokensPerS = "output_tokens_per_s", outputTokensPerSPerGPU = "output_tokens_per_s_per_gpu"
-        case ttftMs = "ttft_ms", tpotMs = "tpot_ms", latencyLimits = "latency_limits", latencyLimitsMet = "latency_limits_met"
-        case meanBatchSeqs = "mean_batch_seqs", kvPeakFraction = "kv_peak_fraction"
-        case kvCapacityTokensPerReplica = "kv_capacity_tokens_per_replica", weightsGBPerGPU = "weights_gb_per_gpu"
-        case simulatedS = "simulated_s", wallS = "wall_s", explain, warnings, overrides
+        case modelName, gpuName, kvCache, lmHead
+        case tensorParallel, workloadScenario
+        case pipelineParallel, expertParallel, attentionParallel
+        case scheduler, kvPolicy, router, maxQPS, search, repeatSummary = "repeat", preemptions, groups
+        case issuedSamples, completedSamples
+        case inputTokens, outputTokens
+        case outputTokensPerS, outputTokensPerSPerGPU
+        case ttftMs, tpotMs, latencyLimits, latencyLimitsMet
+        case meanBatchSeqs, kvPeakFraction
+        case kvCapacityTokensPerReplica, weightsGBPerGPU
+        case simulatedS, wallS, explain, warnings, overrides
     }
 
     public struct GroupReport: Sendable, Encodable {
@@ -89,7 +89,7 @@ public struct RunReport: Sendable, Encodable {
         public var outputTokensPerS: Double
         public var outputTokensPerSPerGPU: Double
         enum CodingKeys: String, CodingKey {
-            case gpu, nodes, gpus, outputTokensPerS = "output_tokens_per_s", outputTokensPerSPerGPU = "output_tokens_per_s_per_gpu"
+            case gpu, nodes, gpus, outputTokensPerS, outputTokensPerSPerGPU
         }
     }
 
@@ -98,7 +98,7 @@ public struct RunReport: Sendable, Encodable {
         public var tolerance: Double
         public var failingQPS: Double
         public var probes: [MaxRateSearch.Probe]
-        enum CodingKeys: String, CodingKey { case tolerance, failingQPS = "failing_qps", probes }
+        enum CodingKeys: String, CodingKey { case tolerance, failingQPS, probes }
     }
 
     public init(scenario: Scenario, outcome: RunOutcome, repeatSummary: RepeatSummary? = nil, includeWallTime: Bool = true,
@@ -152,11 +152,11 @@ public struct RunReport: Sendable, Encodable {
         outputTokens = metrics.outputTokens
         outputTokensPerS = metrics.outputTokensPerSecond
         outputTokensPerSPerGPU = metrics.outputTokensPerSecond / Double(deployment.gpus)
-        ttftMs = metrics.ttft
-        tpotMs = metrics.tpot
+        ttftMs = metrics.ttftMs
+        tpotMs = metrics.tpotMs
         if let limits = scenario.workload.limits {
-            latencyLimits = Limits(ttftP99Ms: limits.ttftP99 * 1000, tpotP99Ms: limits.tpotP99 * 1000)
-            latencyLimitsMet = metrics.ttft.p99 <= limits.ttftP99 * 1000 && metrics.tpot.p99 <= limits.tpotP99 * 1000
+            latencyLimits = Limits(ttftP99Ms: limits.ttftP99Seconds * 1000, tpotP99Ms: limits.tpotP99Seconds * 1000)
+            latencyLimitsMet = limits.areMet(by: metrics)
         }
         meanBatchSeqs = metrics.meanBatchSequences
         kvPeakFraction = metrics.kvPeakFraction

@@ -30,7 +30,7 @@ public struct StepExplanation: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case kind, sequences, tokens, operators
-        case contextTokens = "context_tokens", stepMs = "step_ms"
+        case contextTokens, stepMs
     }
 
     /// One step of `work` on `model`, explained.

@@ -8,7 +8,7 @@ public struct IntervalEstimate: Sendable, Equatable, Encodable {
     public var sd: Double
 
     enum CodingKeys: String, CodingKey {
-        case mean, sd, ci95Low = "ci95_low", ci95High = "ci95_high"
+        case mean, sd, ci95Low, ci95High
     }
 
     /// Mean, sample standard deviation (GSL) and mean +- t(0.975, n-1) x sd / sqrt(n).
@@ -39,10 +39,10 @@ public struct RepeatSummary: Sendable, Encodable {
         if outcomes.first?.search != nil { add("max_qps") { $0.qps ?? 0 } }
         add("output_tokens_per_s") { $0.metrics.outputTokensPerSecond }
         add("output_tokens_per_s_per_gpu") { $0.metrics.outputTokensPerSecond / Double($0.deployment.gpus) }
-        add("ttft_p50_ms") { $0.metrics.ttft.p50 }
-        add("ttft_p99_ms") { $0.metrics.ttft.p99 }
-        add("tpot_p50_ms") { $0.metrics.tpot.p50 }
-        add("tpot_p99_ms") { $0.metrics.tpot.p99 }
+        add("ttft_p50_ms") { $0.metrics.ttftMs.p50 }
+        add("ttft_p99_ms") { $0.metrics.ttftMs.p99 }
+        add("tpot_p50_ms") { $0.metrics.tpotMs.p50 }
+        add("tpot_p99_ms") { $0.metrics.tpotMs.p99 }
         self.figures = figures
     }
 

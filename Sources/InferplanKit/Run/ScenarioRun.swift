@@ -97,7 +97,7 @@ extension ScenarioRun {
         let ttft = measured.map(\.ttftP99Ms).min() ?? .nan, tpot = measured.map(\.tpotP99Ms).min() ?? .nan
         let key = scenario.locations["workload.limits"] != nil ? "workload.limits" : "workload.qps"
         return scenario.error(key, String(format: "no arrival rate meets the p99 limits: the best of %d probes reached p99 TTFT %.1f ms and p99 TPOT %.1f ms, against limits of %.0f ms and %.0f ms",
-                                          search.probes.count, ttft, tpot, limits.ttftP99 * 1000, limits.tpotP99 * 1000),
+                                          search.probes.count, ttft, tpot, limits.ttftP99Seconds * 1000, limits.tpotP99Seconds * 1000),
                               valid: "looser workload.limits, or a deployment fast enough for one query alone to meet them")
     }
 }

@@ -27,8 +27,8 @@ extension Catalog {
 
     static func latencyLimits(_ value: YAMLValue) throws -> LatencyLimits {
         let m = try value.mapping(allowed: ["ttft_p99_ms", "tpot_p99_ms"])
-        return LatencyLimits(ttftP99: try m.required("ttft_p99_ms").double(in: 0.001...1e9, unit: "ms") / 1000,
-                             tpotP99: try m.required("tpot_p99_ms").double(in: 0.001...1e9, unit: "ms") / 1000)
+        return LatencyLimits(ttftP99Seconds: try m.required("ttft_p99_ms").double(in: 0.001...1e9, unit: "ms") / 1000,
+                             tpotP99Seconds: try m.required("tpot_p99_ms").double(in: 0.001...1e9, unit: "ms") / 1000)
     }
 
     static let lengthHint = "a whole number, or {distribution: fixed | uniform | lognormal | normal | histogram, ...}"

@@ -46,13 +46,13 @@ extension Scenario {
         var limits: LatencyLimits? = kind == .server ? benchmark?.serverLimits : kind == .interactive ? benchmark?.interactiveLimits : nil
         if let value = map.optional("limits") {
             let m = try note(value).mapping(allowed: ["ttft_p99_ms", "tpot_p99_ms"])
-            let ttft = try m.optional("ttft_p99_ms").map { try note($0).double(in: 0.001...1e9, unit: "ms") / 1000 } ?? limits?.ttftP99
-            let tpot = try m.optional("tpot_p99_ms").map { try note($0).double(in: 0.001...1e9, unit: "ms") / 1000 } ?? limits?.tpotP99
+            let ttft = try m.optional("ttft_p99_ms").map { try note($0).double(in: 0.001...1e9, unit: "ms") / 1000 } ?? limits?.ttftP99Seconds
+            let tpot = try m.optional("tpot_p99_ms").map { try note($0).double(in: 0.001...1e9, unit: "ms") / 1000 } ?? limits?.tpotP99Seconds
             guard let ttft, let tpot else {
                 throw value.error("both p99 limits are needed and the benchmark gives none for \(kind.rawValue)",
                                   valid: "{ttft_p99_ms: 2000, tpot_p99_ms: 200}")
             }
-            limits = LatencyLimits(ttftP99: ttft, tpotP99: tpot)
+            limits = LatencyLimits(ttftP99Seconds: ttft, tpotP99Seconds: tpot)
         }
 
         var qps = 0.0

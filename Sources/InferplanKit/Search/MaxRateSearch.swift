@@ -23,7 +23,7 @@ public struct MaxRateSearch: Sendable {
         public var tpotP99Ms: Double
         public var outputTokensPerS: Double
         enum CodingKeys: String, CodingKey {
-            case qps, meetsLimits = "meets_limits", ttftP99Ms = "ttft_p99_ms", tpotP99Ms = "tpot_p99_ms", outputTokensPerS = "output_tokens_per_s"
+            case qps, meetsLimits, ttftP99Ms, tpotP99Ms, outputTokensPerS
         }
     }
 
@@ -59,7 +59,7 @@ public struct MaxRateSearch: Sendable {
         let metrics = RunMetrics(result: try Simulation(deployment: deployment, workload: load).run().checked())
         // A probe that issued no query measured nothing: it cannot pass.
         let meets = metrics.issuedSamples > 0 && metrics.completedSamples == metrics.issuedSamples
-            && metrics.ttft.p99 <= limits.ttftP99 * 1000 && metrics.tpot.p99 <= limits.tpotP99 * 1000
+            && limits.areMet(by: metrics)
         return (meets, metrics)
     }
 
@@ -89,7 +89,7 @@ public struct MaxRateSearch: Sendable {
             }
             let outcomes = try rates.parallelMap(jobs: jobs) { qps throws(EventLimitReached) in try self.probe(qps) }
             for (qps, (meets, metrics)) in zip(rates, outcomes) {
-                probes.append(Probe(qps: qps, meetsLimits: meets, ttftP99Ms: metrics.ttft.p99, tpotP99Ms: metrics.tpot.p99,
+                probes.append(Probe(qps: qps, meetsLimits: meets, ttftP99Ms: metrics.ttftMs.p99, tpotP99Ms: metrics.tpotMs.p99,
                                     outputTokensPerS: metrics.outputTokensPerSecond))
                 if meets, qps > (passing?.qps ?? -1) { passing = (qps, metrics) }
                 if !meets, qps < (lightest?.qps ?? .infinity) { lightest = (qps, metrics) }

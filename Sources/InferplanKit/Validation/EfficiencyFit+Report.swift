@@ -17,7 +17,7 @@ extension FitReport {
     public struct JSON: Encodable {
         var parameters: [EfficiencyFit.Parameter]
         var inSample: CrossValidation.Summary
-        enum CodingKeys: String, CodingKey { case parameters, inSample = "in_sample" }
+        enum CodingKeys: String, CodingKey { case parameters, inSample }
     }
 
     public var json: JSON { JSON(parameters: parameters, inSample: CrossValidation.Summary(report.rows)) }
@@ -31,8 +31,8 @@ extension CrossValidation {
         var p90AbsErrorPctByScenario: [String: Double]
         var rowsBeyond35Pct: Int
         enum CodingKeys: String, CodingKey {
-            case predictedRows = "predicted_rows", medianAbsErrorPctByScenario = "median_abs_error_pct_by_scenario"
-            case p90AbsErrorPctByScenario = "p90_abs_error_pct_by_scenario", rowsBeyond35Pct = "rows_beyond_35_pct"
+            case predictedRows, medianAbsErrorPctByScenario
+            case p90AbsErrorPctByScenario, rowsBeyond35Pct = "rows_beyond_35_pct"
         }
 
         init(_ rows: [ValidationRow]) {
@@ -89,7 +89,7 @@ extension CrossValidation {
         var grouping: String
         var folds: [Fold]
         var outOfGroup: Summary
-        enum CodingKeys: String, CodingKey { case grouping, folds, outOfGroup = "out_of_group" }
+        enum CodingKeys: String, CodingKey { case grouping, folds, outOfGroup }
     }
 
     public var json: JSON {
@@ -100,5 +100,5 @@ extension CrossValidation {
 }
 
 extension EfficiencyFit.Parameter {
-    enum CodingKeys: String, CodingKey { case key, value, standardError = "standard_error", rows, source }
+    enum CodingKeys: String, CodingKey { case key, value, standardError, rows, source }
 }

@@ -33,13 +33,13 @@ public struct BenchmarkPreset: Sendable, Equatable {
     }
 }
 
-/// p99 latency limits of a Server or Interactive run, in seconds.
+/// p99 latency limits of a Server or Interactive run (`areMet(by:)` checks a run against them).
 public struct LatencyLimits: Sendable, Equatable {
-    public var ttftP99: Double
-    public var tpotP99: Double
+    public var ttftP99Seconds: Double
+    public var tpotP99Seconds: Double
 
-    public init(ttftP99: Double, tpotP99: Double) {
-        self.ttftP99 = ttftP99
-        self.tpotP99 = tpotP99
+    public init(ttftP99Seconds: Double, tpotP99Seconds: Double) {
+        self.ttftP99Seconds = ttftP99Seconds
+        self.tpotP99Seconds = tpotP99Seconds
     }
 }
