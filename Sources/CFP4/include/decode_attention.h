@@ -8,7 +8,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "fp4_kernels.h"
+#include "fp4_formats.h"
+#include "kernel_path.h"
 
 typedef enum { IP_KV_F16 = 0, IP_KV_BF16 = 1, IP_KV_E4M3 = 2 } ip_kv_format;
 

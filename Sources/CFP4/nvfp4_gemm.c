@@ -1,7 +1,7 @@
-// NVFP4 decode GEMM with runtime ISA dispatch (see include/fp4_kernels.h). Activations are int8 per
+// NVFP4 decode GEMM with runtime ISA dispatch (see include/fp4_gemm.h). Activations are int8 per
 // 32 values (one scale each, covering two 16-value weight blocks); each weight block's E4M3 scale
 // (divided by the per-tensor scale) is applied once per block.
-#include "fp4_kernels.h"
+#include "fp4_gemm.h"
 
 #include <immintrin.h>
 #include <math.h>
