@@ -25,7 +25,7 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let calibration = try HostCalibration(quick: quick)
+        let calibration = try HostCalibration.Plan(quick: quick).run()
         let path = output ?? "Calibration/host-\(calibration.date).yaml"
         var writer = OutputOptions()
         writer.output = path

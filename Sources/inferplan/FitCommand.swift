@@ -33,33 +33,18 @@ struct FitCommand: ParsableCommand {
     @Option(name: .long, help: "Simulations run at once (default: all cores).")
     var jobs: Int?
 
-    @Option(name: .long, help: "Fit with this overlap exponent for every profile instead of each profile's (to scan it; e.g. 2, or inf).")
-    var overlapExponent: Double?
-
-    @Option(name: .long, help: "Fit with this GEMM half-efficiency token count for every profile instead of each profile's (to scan it).")
-    var gemmHalfEfficiencyTokens: Double?
-
-    @Option(name: .long, help: "Use this GEMM half-efficiency width (elements of a weight matrix's N and K per GPU) for every profile instead of each profile's (to scan it).")
-    var gemmHalfEfficiencyWidth: Double?
+    @OptionGroup var model: ModelOptions
 
     @Flag(name: .long, help: "Fit one release per stack: ignore the rounds' release factors (to compare).")
     var withoutStackReleases = false
 
     @OptionGroup var output: OutputOptions
 
-    func validate() throws {
-        try ModelOptionChecks.overlapExponent(overlapExponent)
-        try ModelOptionChecks.gemmHalfEfficiencyTokens(gemmHalfEfficiencyTokens)
-        try ModelOptionChecks.gemmHalfEfficiencyWidth(gemmHalfEfficiencyWidth)
-    }
-
     func run() throws {
         try output.refuseHTML(command: "fit")
         let table = try CSVTable(path: csv ?? Catalog.publishedResultsPath)
         var validator = Validator()
-        validator.gemmHalfEfficiencyTokensOverride = gemmHalfEfficiencyTokens
-        validator.gemmHalfEfficiencyWidthOverride = gemmHalfEfficiencyWidth
-        validator.overlapExponentOverride = overlapExponent
+        model.apply(to: &validator)
         validator.stackReleases = !withoutStackReleases
         let fit = EfficiencyFit(validator: validator, jobs: max(1, jobs ?? availableCores))
         let display = ProgressDisplay(label: "fit", unit: "simulations")

@@ -27,29 +27,14 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .long, help: "Rows predicted at once (default: all cores).")
     var jobs: Int?
 
-    @Option(name: .long, help: "Overlap exponent to use for every profile (e.g. 2, or inf).")
-    var overlapExponent: Double?
-
-    @Option(name: .long, help: "GEMM half-efficiency tokens to use for every profile (0 turns the ramp off).")
-    var gemmHalfEfficiencyTokens: Double?
-
-    @Option(name: .long, help: "Use this GEMM half-efficiency width (elements of a weight matrix's N and K per GPU) for every profile instead of each profile's (to scan it).")
-    var gemmHalfEfficiencyWidth: Double?
+    @OptionGroup var model: ModelOptions
 
     @OptionGroup var output: OutputOptions
-
-    func validate() throws {
-        try ModelOptionChecks.overlapExponent(overlapExponent)
-        try ModelOptionChecks.gemmHalfEfficiencyTokens(gemmHalfEfficiencyTokens)
-        try ModelOptionChecks.gemmHalfEfficiencyWidth(gemmHalfEfficiencyWidth)
-    }
 
     func run() throws {
         let table = try CSVTable(path: csv ?? Catalog.publishedResultsPath)
         var validator = Validator()
-        validator.overlapExponentOverride = overlapExponent
-        validator.gemmHalfEfficiencyTokensOverride = gemmHalfEfficiencyTokens
-        validator.gemmHalfEfficiencyWidthOverride = gemmHalfEfficiencyWidth
+        model.apply(to: &validator)
         for item in computeEfficiency {
             let parts = item.split(separator: "=")
             guard parts.count == 2, let value = Double(parts[1]), value > 0, value <= 1 else {

@@ -72,10 +72,8 @@ import Testing
         #expect(out == [0x3C00, 0x7BFF, 0x3C01])
         ip_kv_encode([1, 1.00390625, 3.0], 3, IP_KV_BF16, 1, &out)
         #expect(out == [0x3F80, 0x3F80, 0x4040])   // 1 + 2^-8 is a tie, rounded to even
-        let q = [Float](repeating: 0, count: 24)
         #expect(ip_decode_attention(nil, 0, 2, 1, 24, IP_KV_F16, 1, 1, IP_PATH_AUTO) == IP_FP4_BAD_LENGTH)
         #expect(ip_decode_attention(nil, 0, 3, 2, 16, IP_KV_F16, 1, 1, IP_PATH_AUTO) == IP_FP4_BAD_LENGTH)
-        _ = q
     }
 }
 
