@@ -15,7 +15,7 @@ import Testing
         let precision = Precision(weights: .bf16, kvCache: .bf16)
         let work = StepWork(decodeSequences: 4, decodeContextTokens: 400, sampledTokens: 4)
         let without = StepTimeModel(model: model, gpu: gpu, precision: precision, tensorParallel: 1).time(for: work)
-        gpu.efficiency.kernelOverhead = 1e-3
+        gpu.efficiency.kernelOverheadSeconds = 1e-3
         let with = StepTimeModel(model: model, gpu: gpu, precision: precision, tensorParallel: 1).time(for: work)
         // Per layer QKV, attention, O and the FFN's two GEMMs (5 calls) x 2 layers, plus the LM head: 11 calls.
         #expect(abs((with - without) - 11e-3) < 1e-12)
@@ -56,11 +56,11 @@ import Testing
         // The kernels can beat the plain read loop; the fitted rate is what the simulator must use.
         let text = try String(contentsOfFile: Fixtures.packageRoot.appendingPathComponent(Self.profile).path, encoding: .utf8)
         let fitted = try Catalog.bundled.gpu(YAMLDocument.parse(text, name: "profile.yaml"), baseDirectory: ".")
-        let fittedRate = fitted.memoryBandwidth * fitted.efficiency.bandwidth
+        let fittedRate = fitted.memoryBytesPerSecond * fitted.efficiency.bandwidth
         let slowRead = text.replacingOccurrences(of: #"read_bandwidth_gb_s: [0-9.]+"#, with: "read_bandwidth_gb_s: 5",
                                                  options: .regularExpression)
         let device = try Catalog.bundled.gpu(YAMLDocument.parse(slowRead, name: "profile.yaml"), baseDirectory: ".")
-        #expect(device.efficiency.bandwidth == 1 && abs(device.memoryBandwidth - fittedRate) < 1)
+        #expect(device.efficiency.bandwidth == 1 && abs(device.memoryBytesPerSecond - fittedRate) < 1)
         let machine = try Catalog.hostProfileMachine(YAMLDocument.parse(slowRead, name: "profile.yaml"))
         #expect(machine.readBandwidth == 5e9 && machine.threads == 2)
     }
@@ -116,9 +116,9 @@ import Testing
                                            baseDirectory: ".")
         let e = scenario.gpu.efficiency
         // Fitted over datasheet: the same achieved rates the profile as a device has.
-        #expect(abs(e.bandwidth * 0.03e12 - host.memoryBandwidth * host.efficiency.bandwidth) < 1)
+        #expect(abs(e.bandwidth * 0.03e12 - host.memoryBytesPerSecond * host.efficiency.bandwidth) < 1)
         #expect(abs(e.compute * 0.3e12 - host.denseFLOPS[.fp4]!) < 1)
-        #expect(e.kernelOverhead == host.efficiency.kernelOverhead && e.overlapExponent == host.efficiency.overlapExponent)
+        #expect(e.kernelOverheadSeconds == host.efficiency.kernelOverheadSeconds && e.overlapExponent == host.efficiency.overlapExponent)
         #expect(e.provenance.hasPrefix("test Compute, attention and bandwidth efficiency") && e.provenance.contains("inferplan calibrate"))
     }
 

@@ -50,11 +50,11 @@ import Testing
         let device = try Catalog.bundled.gpu(YAMLDocument.parse(calibration.yaml(), name: "profile.yaml"), baseDirectory: ".")
         // The read rate measured (25 GB/s) is the device's bandwidth; the fitted 20 GB/s is its
         // efficiency (0.8); FP4 at the fitted MXFP4 rate; wider formats at the FMA peak.
-        #expect(abs(device.memoryBandwidth - 25e9) / 25e9 < 1e-5)
+        #expect(abs(device.memoryBytesPerSecond - 25e9) / 25e9 < 1e-5)
         #expect(abs(device.efficiency.bandwidth - calibration.fit.bandwidth / 25e9) < 1e-5)
         #expect(abs(device.denseFLOPS[.fp4]! / calibration.fit.peak["mxfp4"]! - 1) < 1e-5)
         #expect(abs(device.denseFLOPS[.bf16]! - 500e9) / 500e9 < 1e-5)
-        #expect(abs(device.efficiency.kernelOverhead / calibration.fit.overhead - 1) < 1e-5)
+        #expect(abs(device.efficiency.kernelOverheadSeconds / calibration.fit.overhead - 1) < 1e-5)
         #expect(abs(device.efficiency.overlapExponent - calibration.fit.overlapExponent) < 1e-5)
         #expect(abs(device.usableMemoryBytes - 16e9) < 1)
         #expect(device.name == "Test CPU (2 threads)")

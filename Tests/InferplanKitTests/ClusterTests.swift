@@ -76,7 +76,7 @@ import Testing
 
     @Test func loadGeneratorSendsOneRequestAtATime() {
         var serving = Fixtures.deployment().serving
-        serving.loadGenerator = .init(dispatchRate: 100, latency: 0.002)
+        serving.loadGenerator = .init(dispatchQueriesPerSecond: 100, latency: 0.002)
         let deployment = Deployment(model: Fixtures.tinyModel, gpu: Fixtures.roundGPU, precision: .init(weights: .bf16, kvCache: .bf16),
                                     tensorParallel: 1, gpusPerNode: 1, nodes: 1, serving: serving)
         var workload = Workload(benchmark: "t", scenario: .offline, input: .init(.fixed(10)), output: .init(.fixed(1)),

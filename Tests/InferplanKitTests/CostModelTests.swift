@@ -25,7 +25,7 @@ import Testing
         // By hand: FP8 block weights 80 x (150,994,944 + 704,643,072) = 68.451 GB; BF16 LM head
         // 32000 x 8192 x 2 = 0.524 GB; KV read 1000 tokens x 163,840 B = 0.164 GB. Activations are
         // a few MB. At 4.8 TB/s x 0.85 plus 1 ms overhead: (68.451 + 0.524 + 0.164) / 4.08e12 + 0.001.
-        let expected = (68.451e9 + 0.524e9 + 0.164e9) / (4.8e12 * gpu.efficiency.bandwidth) + gpu.efficiency.stepOverhead
+        let expected = (68.451e9 + 0.524e9 + 0.164e9) / (4.8e12 * gpu.efficiency.bandwidth) + gpu.efficiency.stepOverheadSeconds
         let actual = step.time(for: work)
         #expect(abs(actual - expected) / expected < 0.005, "\(actual) vs \(expected)")
         // Every operator on the GPU is memory-bound at batch 1 (links, host and fixed overheads aside).

@@ -95,8 +95,8 @@ import Testing
         // Poisson count over 60 s at 20/s: mean 1,200, sd ~35; 5 sd either side.
         #expect(abs(result.requests.count - 1200) < 175)
         #expect(result.log.completed == result.requests.count)
-        #expect(result.requests.allSatisfy { $0.arrival < 60 })
-        #expect(zip(result.requests.dropFirst(), result.requests).allSatisfy { $0.arrival >= $1.arrival })
+        #expect(result.requests.allSatisfy { $0.arrivalSeconds < 60 })
+        #expect(zip(result.requests.dropFirst(), result.requests).allSatisfy { $0.arrivalSeconds >= $1.arrivalSeconds })
         // Under light load the first token comes after roughly one prefill, far below the 2 s limit.
         let metrics = RunMetrics(result: result)
         #expect(metrics.ttftMs.p50 < 500)

@@ -18,10 +18,10 @@ enum Fixtures {
     /// 100 GB usable, 1 TB/s, 100 TFLOP/s BF16, 200 FP8; efficiencies 1, no overhead or reserve.
     static let roundGPU = GPUSpec(
         id: "round", name: "Round GPU", vendor: "test", generation: "test", usableMemoryBytes: 100e9,
-        memoryBandwidth: 1e12, denseFLOPS: [.bf16: 100e12, .fp8: 200e12], powerWatts: 500,
+        memoryBytesPerSecond: 1e12, denseFLOPS: [.bf16: 100e12, .fp8: 200e12], powerWatts: 500,
         scaleUp: ScaleUpLink(name: "link", topology: .switched, bytesPerSecondPerDirection: 100e9,
                              linkBytesPerSecondPerDirection: 100e9, domainGPUs: 8, latency: 1e-6),
-        efficiency: EfficiencyProfile(id: "ideal", compute: 1, bandwidth: 1, stepOverhead: 0,
+        efficiency: EfficiencyProfile(id: "ideal", compute: 1, bandwidth: 1, stepOverheadSeconds: 0,
                                       activationReserveBytes: 0, kvMemoryFraction: 1, provenance: "test"),
         source: "test", confidence: "test")
 
@@ -34,12 +34,12 @@ enum Fixtures {
                            nodes: Int = 1, maxSeqs: Int = 64, maxTokens: Int = 4096,
                            router: ServingConfig.RouterKind = .roundRobin, scheduler: ServingConfig.SchedulerKind = .chunkedPrefill,
                            kvPolicy: KVCachePolicy = .reserve, blockTokens: Int = 16, chunkTokens: Int? = nil,
-                           prefillPerNode: Int = 1, dispatchLatency: Double = 0) -> Deployment {
+                           prefillPerNode: Int = 1, dispatchLatencySeconds: Double = 0) -> Deployment {
         Deployment(model: model, gpu: gpu, precision: Precision(weights: .bf16, kvCache: .bf16), tensorParallel: tp,
                    gpusPerNode: gpusPerNode, nodes: nodes,
                    serving: ServingConfig(scheduler: scheduler, maxBatchSequences: maxSeqs, maxBatchTokens: maxTokens,
                                           chunkTokens: chunkTokens, kvPolicy: kvPolicy, kvBlockTokens: blockTokens, router: router,
-                                          dispatchLatency: dispatchLatency, prefillReplicasPerNode: prefillPerNode))
+                                          dispatchLatencySeconds: dispatchLatencySeconds, prefillReplicasPerNode: prefillPerNode))
     }
 
     static func scenario(_ yaml: String, name: String = "test.yaml", overrides: [Override] = []) throws -> Scenario {

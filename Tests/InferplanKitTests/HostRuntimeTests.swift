@@ -143,7 +143,7 @@ import Testing
         let layout = WeightLayout(model: scenario.model, precision: scenario.precision)
         #expect(layout.lmHeadBytes == 32000 * 2048 * 4.25 / 8)
         // The profile's per-call overhead is charged per kernel call, not per step.
-        #expect(scenario.gpu.efficiency.stepOverhead == 0 && scenario.gpu.efficiency.kernelOverhead > 0)
+        #expect(scenario.gpu.efficiency.stepOverheadSeconds == 0 && scenario.gpu.efficiency.kernelOverheadSeconds > 0)
         #expect(scenario.workload.generateRequests().count == 64)
     }
 

@@ -50,7 +50,7 @@ import Testing
         let fast = workload.generateRequests()
         for k in 0..<min(slow.count, 500) {
             #expect(slow[k].inputTokens == fast[k].inputTokens)
-            #expect(abs(slow[k].arrival - 2 * fast[k].arrival) < 1e-9)
+            #expect(abs(slow[k].arrivalSeconds - 2 * fast[k].arrivalSeconds) < 1e-9)
         }
     }
 

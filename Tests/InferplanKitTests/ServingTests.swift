@@ -64,8 +64,8 @@ import Testing
         // L (time-average in system, from counts) = lambda (arrivals / time) x W (mean sojourn, from the log).
         let sojourn = zip(result.log.completion, result.log.issued).map { $0 - $1 }
         let w = sojourn.reduce(0, +) / Double(sojourn.count)
-        let l = result.inSystemSeconds / result.endTime
-        let lambda = Double(requests.count) / result.endTime
+        let l = result.inSystemSeconds / result.endSeconds
+        let lambda = Double(requests.count) / result.endSeconds
         #expect(abs(l - lambda * w) / l < 1e-9, "L \(l) vs lambda W \(lambda * w)")
         #expect(w > 0)
     }
@@ -137,7 +137,7 @@ import Testing
     @Test func dispatchLatencyDelaysTheFirstTokenExactly() {
         let request = [Request(arrival: 0, inputTokens: 100, outputTokens: 2)]
         let direct = run(Fixtures.deployment(), request)
-        let delayed = run(Fixtures.deployment(dispatchLatency: 0.005), request)
+        let delayed = run(Fixtures.deployment(dispatchLatencySeconds: 0.005), request)
         #expect(abs(delayed.log.firstToken[0] - direct.log.firstToken[0] - 0.005) < 1e-12)
     }
 

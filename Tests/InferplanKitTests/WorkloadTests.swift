@@ -48,15 +48,15 @@ import Testing
         let requests = try TraceFile.load(path: path, displayName: "t.csv", timeScale: 0.5)
         #expect(requests.count == 3)
         #expect(requests[0] == Request(arrival: 0, inputTokens: 374, outputTokens: 44))
-        #expect(abs(requests[1].arrival - 1.75) < 1e-6)
+        #expect(abs(requests[1].arrivalSeconds - 1.75) < 1e-6)
         // 18:15:46.68059 to midnight: 20,653.31941 s, halved.
-        #expect(abs(requests[2].arrival - 20_653.31941 / 2) < 1e-5)
+        #expect(abs(requests[2].arrivalSeconds - 20_653.31941 / 2) < 1e-5)
     }
 
     @Test func plainLayout() throws {
         let path = try write("arrival_s,input_tokens,output_tokens\n5,10,2\n6.5,20,3\n")
         let requests = try TraceFile.load(path: path, displayName: "t.csv", timeScale: 1)
-        #expect(requests.map(\.arrival) == [0, 1.5] && requests.map(\.inputTokens) == [10, 20])
+        #expect(requests.map(\.arrivalSeconds) == [0, 1.5] && requests.map(\.inputTokens) == [10, 20])
     }
 
     @Test func malformedRowsNameTheirLine() throws {

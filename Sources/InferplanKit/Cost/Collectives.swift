@@ -10,12 +10,12 @@ public enum Collectives {
         if gpus > gpusPerNode {
             // The share bound for other nodes leaves over the NICs; the rest over the scale-up link.
             let remote = Double(gpus - gpusPerNode) / Double(gpus - 1)
-            return max(bytesPerGPU * remote / scaleOut.bytesPerSecondPerGPU + scaleOut.latency,
-                       bytesPerGPU * (1 - remote) / scaleUp.bytesPerSecondPerDirection + scaleUp.latency)
+            return max(bytesPerGPU * remote / scaleOut.bytesPerSecondPerGPU + scaleOut.latencySeconds,
+                       bytesPerGPU * (1 - remote) / scaleUp.bytesPerSecondPerDirection + scaleUp.latencySeconds)
         }
         switch scaleUp.topology {
-        case .switched: return bytesPerGPU / scaleUp.bytesPerSecondPerDirection + scaleUp.latency
-        case .mesh: return bytesPerGPU / Double(gpus - 1) / scaleUp.linkBytesPerSecondPerDirection + scaleUp.latency
+        case .switched: return bytesPerGPU / scaleUp.bytesPerSecondPerDirection + scaleUp.latencySeconds
+        case .mesh: return bytesPerGPU / Double(gpus - 1) / scaleUp.linkBytesPerSecondPerDirection + scaleUp.latencySeconds
         }
     }
 
@@ -31,9 +31,9 @@ public enum Collectives {
         let g = Double(gpusPerNode), k = Double(gpus / gpusPerNode)
         // Reduce-scatter and all-gather inside a node: (g-1)/g of the bytes each way, g-1 hops each.
         let inside = gpusPerNode > 1
-            ? 2 * ((g - 1) / g * bytes / scaleUp.bytesPerSecondPerDirection + (g - 1) * scaleUp.latency) : 0
+            ? 2 * ((g - 1) / g * bytes / scaleUp.bytesPerSecondPerDirection + (g - 1) * scaleUp.latencySeconds) : 0
         let share = bytes / g
-        let across = 2 * (k - 1) / k * share / scaleOut.bytesPerSecondPerGPU + 2 * (k - 1) * scaleOut.latency
+        let across = 2 * (k - 1) / k * share / scaleOut.bytesPerSecondPerGPU + 2 * (k - 1) * scaleOut.latencySeconds
         return inside + across
     }
 
@@ -50,11 +50,11 @@ public enum Collectives {
         case .switched:
             // The faster of ring and tree, as NCCL's tuner picks: the ring moves the least data;
             // the (pipelined double binary) tree pays 2 log2(n) latencies instead of 2(n-1).
-            let ring = 2 * (n - 1) / n * bytes / link.bytesPerSecondPerDirection + 2 * (n - 1) * link.latency
-            let tree = 2 * bytes / link.bytesPerSecondPerDirection + 2 * log2(n) * link.latency
+            let ring = 2 * (n - 1) / n * bytes / link.bytesPerSecondPerDirection + 2 * (n - 1) * link.latencySeconds
+            let tree = 2 * bytes / link.bytesPerSecondPerDirection + 2 * log2(n) * link.latencySeconds
             return min(ring, tree)
         case .mesh:
-            return 2 * (bytes / n) / link.linkBytesPerSecondPerDirection + 2 * link.latency
+            return 2 * (bytes / n) / link.linkBytesPerSecondPerDirection + 2 * link.latencySeconds
         }
     }
 }

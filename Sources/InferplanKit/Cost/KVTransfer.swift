@@ -16,8 +16,8 @@ public struct KVTransfer: Sendable {
     public func seconds(tokens: Int, sameNode: Bool) -> Double {
         let bytes = Double(tokens) * kvBytesPerTokenPerGPU
         if sameNode {
-            return bytes / scaleUp.linkBytesPerSecondPerDirection + scaleUp.latency
+            return bytes / scaleUp.linkBytesPerSecondPerDirection + scaleUp.latencySeconds
         }
-        return bytes / scaleOut.bytesPerSecondPerGPU + scaleOut.latency
+        return bytes / scaleOut.bytesPerSecondPerGPU + scaleOut.latencySeconds
     }
 }

@@ -22,7 +22,7 @@ public struct Roofline: Sendable, Equatable {
         flopsByIndex = ComputeFormat.allCases.map { format in
             gpu.peakFLOPS(for: format) * gpu.efficiency.computeEfficiency(gpu.computeFormat(for: format))
         }
-        self.bandwidth = gpu.memoryBandwidth * gpu.efficiency.bandwidth
+        self.bandwidth = gpu.memoryBytesPerSecond * gpu.efficiency.bandwidth
         self.overlapExponent = gpu.efficiency.overlapExponent
         self.halfEfficiencyTokens = gpu.efficiency.gemmHalfEfficiencyTokens
         self.halfEfficiencyWidth = gpu.efficiency.gemmHalfEfficiencyWidth

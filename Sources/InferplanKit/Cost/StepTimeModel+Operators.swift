@@ -19,7 +19,7 @@ extension StepTimeModel {
                 rows: Double? = nil, shape: (n: Double, k: Double)? = nil, launches: Double = 1, slowdown: Double = 1) {
             let ramp = (rows.map { roofline.gemmRamp(tokens: $0) } ?? 1) * (shape.map { roofline.shapeRamp(n: $0.n, k: $0.k) } ?? 1)
             let (seconds, memoryBound) = roofline.time(flops: flops / ramp * slowdown, bytes: bytes, format: format)
-            visit(name, flops * count, bytes * count, format, (seconds + launches * kernelOverhead) * count,
+            visit(name, flops * count, bytes * count, format, (seconds + launches * kernelOverheadSeconds) * count,
                   memoryBound ? .memory : .compute)
         }
         let t = Double(work.tokens)
@@ -109,8 +109,8 @@ extension StepTimeModel {
             let boundaries = parallelism.pipeline - 1
             let crossNode = tensorParallel >= gpusPerNode ? boundaries
                 : min(boundaries, (tensorParallel * parallelism.pipeline - 1) / gpusPerNode)
-            let inside = message / gpu.scaleUp.linkBytesPerSecondPerDirection + gpu.scaleUp.latency
-            let across = message / scaleOut.bytesPerSecondPerGPU + scaleOut.latency
+            let inside = message / gpu.scaleUp.linkBytesPerSecondPerDirection + gpu.scaleUp.latencySeconds
+            let across = message / scaleOut.bytesPerSecondPerGPU + scaleOut.latencySeconds
             let seconds = Double(boundaries - crossNode) * inside + Double(crossNode) * across
             visit("pp_handoff", 0, Double(boundaries) * message, .bf16, seconds, .link)
         }

@@ -8,8 +8,8 @@ import Foundation
 /// (`Roofline`) in the format the matrix units actually run; tensor-parallel all-reduces (two per
 /// layer), expert all-to-alls and pipeline hand-offs go over the links (`Collectives`); a fixed
 /// per-step overhead covers scheduling and launch, a per-call overhead
-/// (`EfficiencyProfile.kernelOverhead`) the stacks that pay for every kernel call, and host work per
-/// scheduled sequence (`EfficiencyProfile.hostPerSequence`) is added or overlapped as the stack
+/// (`EfficiencyProfile.kernelOverheadSeconds`) the stacks that pay for every kernel call, and host work per
+/// scheduled sequence (`EfficiencyProfile.hostSecondsPerSequence`) is added or overlapped as the stack
 /// does. `StepTimeModel+Operators.swift` is the one place a step's work is counted.
 ///
 /// Everything that does not depend on the batch is computed once at init, so `time(for:)` is O(1)
@@ -42,7 +42,7 @@ public struct StepTimeModel: Sendable {
     static let logitBytes = 4.0
 
     let tp: Double
-    let kernelOverhead: Double
+    let kernelOverheadSeconds: Double
     /// compute / attention efficiency (1 unless the profile calibrated its attention kernel).
     let attentionSlowdown: Double
     let kvShards: Double
@@ -68,7 +68,7 @@ public struct StepTimeModel: Sendable {
         self.roofline = Roofline(gpu: gpu)
         self.weights = WeightLayout(model: model, precision: precision)
         self.tp = Double(tensorParallel)
-        self.kernelOverhead = gpu.efficiency.kernelOverhead
+        self.kernelOverheadSeconds = gpu.efficiency.kernelOverheadSeconds
         let attentionFormat = gpu.computeFormat(for: precision.kvCache.compute)
         self.attentionFormat = attentionFormat
         self.attentionSlowdown = gpu.efficiency.attention.map { gpu.efficiency.computeEfficiency(attentionFormat) / $0 } ?? 1
@@ -107,9 +107,9 @@ public struct StepTimeModel: Sendable {
     func gpuAndHostTime(for work: StepWork) -> Double {
         var device = 0.0
         forEachOperator(of: work) { _, _, _, _, seconds, _ in device += seconds }
-        let host = gpu.efficiency.hostPerSequence * Double(work.scheduledSequences)
+        let host = gpu.efficiency.hostSecondsPerSequence * Double(work.scheduledSequences)
         let combined = gpu.efficiency.hostOverlapped ? max(device, host) : device + host
-        return gpu.efficiency.stepOverhead + combined
+        return gpu.efficiency.stepOverheadSeconds + combined
     }
 
     /// The step's operators and overheads with their FLOPs, bytes and seconds, totals over the
@@ -122,13 +122,13 @@ public struct StepTimeModel: Sendable {
             device += seconds
             costs.append(OperatorCost(name: "\(name)", flops: flops, bytes: bytes, format: format, seconds: seconds, bound: bound))
         }
-        let host = gpu.efficiency.hostPerSequence * Double(work.scheduledSequences)
+        let host = gpu.efficiency.hostSecondsPerSequence * Double(work.scheduledSequences)
         let exposedHost = gpu.efficiency.hostOverlapped ? max(0, host - device) : host
         if host > 0 {
             costs.append(OperatorCost(name: "host_per_sequence", flops: 0, bytes: 0, format: .bf16, seconds: exposedHost, bound: .host))
         }
         costs.append(OperatorCost(name: "step_overhead", flops: 0, bytes: 0, format: .bf16,
-                                  seconds: gpu.efficiency.stepOverhead, bound: .overhead))
+                                  seconds: gpu.efficiency.stepOverheadSeconds, bound: .overhead))
         return costs
     }
 }

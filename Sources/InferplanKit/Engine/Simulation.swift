@@ -39,7 +39,7 @@ extension SimulationResult {
     /// The result, or `EventLimitReached` when the run stopped at its event limit (which is then
     /// the number of events it took).
     public func checked() throws(EventLimitReached) -> SimulationResult {
-        if eventLimitReached { throw EventLimitReached(limit: events, simulatedSeconds: endTime, estimated: nil) }
+        if eventLimitReached { throw EventLimitReached(limit: events, simulatedSeconds: endSeconds, estimated: nil) }
         return self
     }
 }

@@ -7,7 +7,7 @@ extension SimulationRun {
     mutating func arrival(_ id: Int) {
         issue(id)
         if workload.scenario != .singleStream, id + 1 < requests.count {
-            queue.schedule(.arrival(id + 1), at: requests[id + 1].arrival)
+            queue.schedule(.arrival(id + 1), at: requests[id + 1].arrivalSeconds)
         }
     }
 
@@ -61,11 +61,11 @@ extension SimulationRun {
         book.log.issued[id] = now
         issuedCount += 1
         let replica = router.choose()
-        var arrives = now + dispatchLatency
+        var arrives = now + dispatchLatencySeconds
         if let generator {
             let sent = max(now, generatorFree)
-            generatorFree = sent + 1 / generator.dispatchRate
-            arrives = sent + generator.latency + dispatchLatency
+            generatorFree = sent + 1 / generator.dispatchQueriesPerSecond
+            arrives = sent + generator.latencySeconds + dispatchLatencySeconds
         }
         if arrives > now {
             queue.schedule(.dispatched(request: id, replica: replica.index), at: arrives)

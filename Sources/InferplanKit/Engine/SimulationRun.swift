@@ -14,7 +14,7 @@ struct SimulationRun {
     var router: any Router
     /// Routes prefilled requests over the decode replicas (disaggregated serving only).
     var decodeRouter: (any Router)?
-    let dispatchLatency: Double
+    let dispatchLatencySeconds: Double
     /// The load generator's dispatch limit, if the deployment names one.
     let generator: ServingConfig.LoadGenerator?
     /// The KV hand-off between every pair of node groups (one pair in a homogeneous cluster).
@@ -41,7 +41,7 @@ struct SimulationRun {
         let decodePool = replicas.filter { $0.role == .decode }
         router = deployment.serving.router.makeRouter(pool: entryPool, seed: workload.seed &+ 0x2007)
         decodeRouter = decodePool.isEmpty ? nil : deployment.serving.router.makeRouter(pool: decodePool, seed: workload.seed &+ 0x2008)
-        dispatchLatency = deployment.serving.dispatchLatency
+        dispatchLatencySeconds = deployment.serving.dispatchLatencySeconds
         generator = deployment.serving.loadGenerator
         transfers = deployment.groups.indices.map { source in deployment.groups.indices.map { deployment.kvTransfer(from: source, to: $0) } }
         book = RequestBook(count: requests.count)
@@ -55,7 +55,7 @@ struct SimulationRun {
         case .offline:
             for id in requests.indices { issue(id) }
         case .server, .interactive, .singleStream:
-            if !requests.isEmpty { queue.schedule(.arrival(0), at: requests[0].arrival) }
+            if !requests.isEmpty { queue.schedule(.arrival(0), at: requests[0].arrivalSeconds) }
         }
     }
 
@@ -80,7 +80,7 @@ struct SimulationRun {
     }
 
     func result(wallSeconds: Double) -> SimulationResult {
-        SimulationResult(requests: requests, log: book.log, endTime: now, events: events, wallSeconds: wallSeconds,
+        SimulationResult(requests: requests, log: book.log, endSeconds: now, events: events, wallSeconds: wallSeconds,
                          replicaStats: replicas.map { ReplicaStats(state: $0.state, group: $0.group) },
                          inSystemSeconds: inSystemSeconds, eventLimitReached: eventLimitReached)
     }

@@ -16,18 +16,18 @@ public struct EfficiencyProfile: Sendable, Equatable {
     /// Achieved fraction of HBM bandwidth on streaming reads (0-1].
     public var bandwidth: Double
     /// Fixed host-side time per engine step (scheduling, kernel launch), seconds.
-    public var stepOverhead: Double
+    public var stepOverheadSeconds: Double
     /// Host CPU time per sequence scheduled in a step (scheduling, input preparation, sampling,
     /// detokenising, streaming), seconds: milliseconds per step at 1,000+ sequences.
-    public var hostPerSequence: Double = 0
+    public var hostSecondsPerSequence: Double = 0
     /// Whether the stack runs the host work of step n+1 while the GPU runs step n (TensorRT-LLM's
     /// overlap scheduler, vLLM's async scheduling): the step then takes the longer of the two, else
     /// their sum.
     public var hostOverlapped: Bool = false
     /// Fixed time per kernel call, seconds, on top of its roofline time: for stacks that launch
     /// each GEMM and attention call separately (the host serving loop: thread start-up and
-    /// activation set-up per call). 0 where launches hide behind CUDA graphs and `stepOverhead`.
-    public var kernelOverhead: Double
+    /// activation set-up per call). 0 where launches hide behind CUDA graphs and `stepOverheadSeconds`.
+    public var kernelOverheadSeconds: Double
     /// HBM held back from the KV cache for activations, workspace and runtime, bytes per GPU.
     public var activationReserveBytes: Double
     /// Fraction of the memory left after weights and reserve that the runtime gives the KV cache.
@@ -71,14 +71,14 @@ public struct EfficiencyProfile: Sendable, Equatable {
         min(1, (computeByFormat[format] ?? compute) * releaseFactor)
     }
 
-    public init(id: String, compute: Double, bandwidth: Double, stepOverhead: Double,
+    public init(id: String, compute: Double, bandwidth: Double, stepOverheadSeconds: Double,
                 activationReserveBytes: Double, kvMemoryFraction: Double, overlapExponent: Double = .infinity,
-                gemmHalfEfficiencyTokens: Double = 0, kernelOverhead: Double = 0, provenance: String) {
+                gemmHalfEfficiencyTokens: Double = 0, kernelOverheadSeconds: Double = 0, provenance: String) {
         self.id = id
         self.compute = compute
         self.bandwidth = bandwidth
-        self.stepOverhead = stepOverhead
-        self.kernelOverhead = kernelOverhead
+        self.stepOverheadSeconds = stepOverheadSeconds
+        self.kernelOverheadSeconds = kernelOverheadSeconds
         self.activationReserveBytes = activationReserveBytes
         self.kvMemoryFraction = kvMemoryFraction
         self.overlapExponent = overlapExponent

@@ -7,7 +7,7 @@ public struct GPUSpec: Sendable, Equatable {
     /// HBM the device reports to software, bytes (budget this, not the nominal size).
     public var usableMemoryBytes: Double
     /// HBM bandwidth, bytes/s.
-    public var memoryBandwidth: Double
+    public var memoryBytesPerSecond: Double
     /// Dense (not 2:4 sparse) matrix peak per format, FLOP/s. A missing format has no units of its own.
     public var denseFLOPS: [ComputeFormat: Double]
     public var powerWatts: Double
@@ -17,14 +17,14 @@ public struct GPUSpec: Sendable, Equatable {
     public var confidence: String
 
     public init(id: String, name: String, vendor: String, generation: String, usableMemoryBytes: Double,
-                memoryBandwidth: Double, denseFLOPS: [ComputeFormat: Double], powerWatts: Double,
+                memoryBytesPerSecond: Double, denseFLOPS: [ComputeFormat: Double], powerWatts: Double,
                 scaleUp: ScaleUpLink, efficiency: EfficiencyProfile, source: String, confidence: String) {
         self.id = id
         self.name = name
         self.vendor = vendor
         self.generation = generation
         self.usableMemoryBytes = usableMemoryBytes
-        self.memoryBandwidth = memoryBandwidth
+        self.memoryBytesPerSecond = memoryBytesPerSecond
         self.denseFLOPS = denseFLOPS
         self.powerWatts = powerWatts
         self.scaleUp = scaleUp

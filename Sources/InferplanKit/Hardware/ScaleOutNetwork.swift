@@ -4,12 +4,12 @@ public struct ScaleOutNetwork: Sendable, Equatable {
     /// Bytes/s per GPU, one direction.
     public var bytesPerSecondPerGPU: Double
     /// One-way latency of a small message, seconds.
-    public var latency: Double
+    public var latencySeconds: Double
 
     public init(name: String, bytesPerSecondPerGPU: Double, latency: Double) {
         self.name = name
         self.bytesPerSecondPerGPU = bytesPerSecondPerGPU
-        self.latency = latency
+        self.latencySeconds = latency
     }
 
     /// The typical MLPerf node: 8 x 400 Gb/s RDMA NICs, one per GPU (../shared/reference/accelerators.md).

@@ -17,7 +17,7 @@ public struct ScaleUpLink: Sendable, Equatable {
     /// GPUs in one domain (8 for an HGX board, 72 for an NVL72 rack).
     public var domainGPUs: Int
     /// Per-hop latency of a small message, seconds.
-    public var latency: Double
+    public var latencySeconds: Double
 
     public init(name: String, topology: Topology, bytesPerSecondPerDirection: Double,
                 linkBytesPerSecondPerDirection: Double, domainGPUs: Int, latency: Double) {
@@ -26,6 +26,6 @@ public struct ScaleUpLink: Sendable, Equatable {
         self.bytesPerSecondPerDirection = bytesPerSecondPerDirection
         self.linkBytesPerSecondPerDirection = linkBytesPerSecondPerDirection
         self.domainGPUs = domainGPUs
-        self.latency = latency
+        self.latencySeconds = latency
     }
 }

@@ -62,7 +62,7 @@ struct HostServingLoop {
         precondition(maxBatchSequences <= backend.maxSequences && maxBatchTokens <= backend.maxTokens)
         let random = RandomSource(seed: seed)
         let prompts = requests.map { request in (0..<request.inputTokens).map { _ in Int32(random.index(below: vocab)) } }
-        let arrivalOrder = requests.indices.sorted { (requests[$0].arrival, $0) < (requests[$1].arrival, $1) }
+        let arrivalOrder = requests.indices.sorted { (requests[$0].arrivalSeconds, $0) < (requests[$1].arrivalSeconds, $1) }
 
         var log = RequestLog(count: requests.count)
         var outputs = Array(repeating: [Int32](), count: requests.count)
@@ -78,9 +78,9 @@ struct HostServingLoop {
 
         while log.completed < requests.count {
             let now = elapsed()
-            while nextArrival < arrivalOrder.count, requests[arrivalOrder[nextArrival]].arrival <= now {
+            while nextArrival < arrivalOrder.count, requests[arrivalOrder[nextArrival]].arrivalSeconds <= now {
                 let id = arrivalOrder[nextArrival]
-                log.issued[id] = requests[id].arrival
+                log.issued[id] = requests[id].arrivalSeconds
                 waiting.append(id)
                 nextArrival += 1
             }
@@ -98,7 +98,7 @@ struct HostServingLoop {
             }
             if segments.isEmpty {
                 // Idle until the next arrival.
-                let wait = requests[arrivalOrder[nextArrival]].arrival - now
+                let wait = requests[arrivalOrder[nextArrival]].arrivalSeconds - now
                 if wait > 0 { Thread.sleep(forTimeInterval: wait) }
                 continue
             }

@@ -29,8 +29,8 @@ public struct RunMetrics: Sendable {
         issuedSamples = result.requests.count
         outputTokens = log.outputTokens
         self.inputTokens = inputTokens
-        simulatedSeconds = result.endTime
-        outputTokensPerSecond = result.endTime > 0 ? Double(log.outputTokens) / result.endTime : 0
+        simulatedSeconds = result.endSeconds
+        outputTokensPerSecond = result.endSeconds > 0 ? Double(log.outputTokens) / result.endSeconds : 0
         self.ttftMs = LatencySummary(seconds: ttft)
         self.tpotMs = LatencySummary(seconds: tpot)
         let steps = result.replicaStats.reduce(0) { $0 + $1.steps }
@@ -41,7 +41,7 @@ public struct RunMetrics: Sendable {
         let groupCount = (result.replicaStats.map(\.group).max() ?? 0) + 1
         var byGroup = Array(repeating: 0.0, count: groupCount)
         for stats in result.replicaStats { byGroup[stats.group] += Double(stats.outputTokens) }
-        outputTokensPerSecondByGroup = byGroup.map { result.endTime > 0 ? $0 / result.endTime : 0 }
+        outputTokensPerSecondByGroup = byGroup.map { result.endSeconds > 0 ? $0 / result.endSeconds : 0 }
         wallSeconds = result.wallSeconds
         events = result.events
     }

@@ -19,7 +19,7 @@ public struct SimulationResult: Sendable {
     public var requests: [Request]
     public var log: RequestLog
     /// Simulated time of the last event, seconds.
-    public var endTime: Double
+    public var endSeconds: Double
     public var events: Int
     public var wallSeconds: Double
     public var replicaStats: [ReplicaStats]

@@ -50,7 +50,7 @@ public struct CatalogListing: Sendable, Encodable {
             let gpu = try catalog.gpu(catalog.document(.gpus, id: id), baseDirectory: base)
             var flops: [String: Double] = [:]
             for (format, value) in gpu.denseFLOPS { flops[format.rawValue] = value / 1e12 }
-            gpus.append(GPU(id: id, name: gpu.name, memoryGB: gpu.usableMemoryBytes / 1e9, bandwidthTBs: gpu.memoryBandwidth / 1e12,
+            gpus.append(GPU(id: id, name: gpu.name, memoryGB: gpu.usableMemoryBytes / 1e9, bandwidthTBs: gpu.memoryBytesPerSecond / 1e12,
                             denseTFLOPS: flops, scaleUp: "\(gpu.scaleUp.name), \(gpu.scaleUp.topology.rawValue), \(gpu.scaleUp.domainGPUs) GPUs",
                             efficiency: gpu.efficiency.id, confidence: gpu.confidence, source: gpu.source))
         }
@@ -74,7 +74,7 @@ public struct CatalogListing: Sendable, Encodable {
             let profile = try catalog.efficiency(catalog.document(.efficiency, id: id))
             let byFormat = Dictionary(uniqueKeysWithValues: ComputeFormat.allCases.map { ($0.rawValue, profile.computeEfficiency($0)) })
             efficiency.append(Efficiency(id: id, compute: profile.compute, computeByFormat: byFormat, bandwidth: profile.bandwidth,
-                                         stepOverheadMs: profile.stepOverhead * 1000, hostPerSequenceUs: profile.hostPerSequence * 1e6,
+                                         stepOverheadMs: profile.stepOverheadSeconds * 1000, hostPerSequenceUs: profile.hostSecondsPerSequence * 1e6,
                                          stack: profile.stack, fittedOn: profile.fittedOn, provenance: profile.provenance))
         }
     }

@@ -48,7 +48,7 @@ public struct StepExplanation: Sendable, Encodable {
             return Operator(name: cost.name, ms: cost.seconds * 1000, share: total > 0 ? cost.seconds / total : 0,
                             gflop: cost.flops / 1e9, gbytes: cost.bytes / 1e9, bound: cost.bound, format: cost.format.rawValue,
                             mfu: cost.flops / seconds / max(1, gpu.peakFLOPS(for: cost.format)),
-                            mbu: cost.bound == .link ? 0 : cost.bytes / seconds / gpu.memoryBandwidth)
+                            mbu: cost.bound == .link ? 0 : cost.bytes / seconds / gpu.memoryBytesPerSecond)
         }
     }
 

@@ -38,7 +38,7 @@ public enum ScenarioRun {
                                            tolerance: workload.searchTolerance).run()
             } catch let error as MaxRateSearch.TooManyRequests {
                 throw scenario.error("workload.duration_s", String(format: "a probe of the max-rate search at %.1f queries/s over %g s would issue %.0f queries, more than one run simulates (%d)",
-                                                                   error.qps, workload.duration, error.requests, error.maxRequests),
+                                                                   error.qps, workload.durationSeconds, error.requests, error.maxRequests),
                                      valid: "a workload.duration_s of at most \(Int(Double(error.maxRequests) / error.qps)) s (MLPerf's minimum is 600 s)")
             }
             guard search.maxQPS > 0 else { throw noRateMeets(limits, search: search, scenario: scenario) }
@@ -50,13 +50,13 @@ public enum ScenarioRun {
             result = try OfflineSizing.run(workload, on: deployment, cap: Scenario.maxRequests)
         } catch let error as OfflineSizing.TooManySamples {
             let key = scenario.locations["workload.duration_s"] != nil ? "workload.duration_s" : "hardware.nodes"
-            throw scenario.error(key, "an Offline run of \(Format.grouped(workload.duration, decimals: 0)) s on this cluster would issue \(Format.grouped(error.wanted, decimals: 0)) samples (1.1 x duration x its rate, as LoadGen sizes it), more than one run simulates (\(Format.grouped(error.cap)))",
+            throw scenario.error(key, "an Offline run of \(Format.grouped(workload.durationSeconds, decimals: 0)) s on this cluster would issue \(Format.grouped(error.wanted, decimals: 0)) samples (1.1 x duration x its rate, as LoadGen sizes it), more than one run simulates (\(Format.grouped(error.cap)))",
                                  valid: "fewer nodes (the throughput of identical nodes adds up in Offline), a workload.duration_s of at most \(Int(error.fittingDuration)) s, or a fixed workload.samples")
         }
         let metrics = RunMetrics(result: result)
         if metrics.issuedSamples == 0 {
             // A Poisson draw (or a trace) with no query in the run: nothing was measured.
-            throw scenario.error("workload.qps", "the run issued no query (\(workload.qps) queries/s over \(workload.duration) s), so there is nothing to report",
+            throw scenario.error("workload.qps", "the run issued no query (\(workload.qps) queries/s over \(workload.durationSeconds) s), so there is nothing to report",
                                  valid: "a higher workload.qps or a longer workload.duration_s")
         }
         try checkInvariants(metrics, of: scenario)

@@ -22,7 +22,7 @@ extension Catalog {
         }
         let efficiencyValue = try map.required("efficiency", hint: "an efficiency profile id such as nvidia-tensorrt-llm")
         let bandwidth = try map.required("memory_bandwidth_tb_s").double(in: 0.01...1000, unit: "TB/s") * 1e12
-        let datasheet = Datasheet(memoryBandwidth: bandwidth, denseFLOPS: flops)
+        let datasheet = Datasheet(memoryBytesPerSecond: bandwidth, denseFLOPS: flops)
         let efficiency: EfficiencyProfile
         if case .mapping = efficiencyValue.node {
             efficiency = try self.efficiency(efficiencyValue, datasheet: datasheet, baseDirectory: baseDirectory)
@@ -36,7 +36,7 @@ extension Catalog {
             vendor: try map.optional("vendor")?.string() ?? "",
             generation: try map.optional("generation")?.string() ?? "",
             usableMemoryBytes: try map.required("memory_gb", hint: "usable HBM in GB").double(in: 1...100_000, unit: "GB") * 1e9,
-            memoryBandwidth: bandwidth,
+            memoryBytesPerSecond: bandwidth,
             denseFLOPS: flops,
             powerWatts: try map.optional("power_w")?.double(in: 1...100_000, unit: "W") ?? 0,
             scaleUp: try scaleUpLink(map.required("scale_up")),
@@ -67,7 +67,7 @@ extension Catalog {
 
     /// A GPU's datasheet limits, against which a calibration profile's fitted rates become efficiencies.
     public struct Datasheet: Sendable {
-        public var memoryBandwidth: Double
+        public var memoryBytesPerSecond: Double
         public var denseFLOPS: [ComputeFormat: Double]
     }
 
@@ -87,7 +87,7 @@ extension Catalog {
             id: try map.optional("id")?.string() ?? "inline",
             compute: compute,
             bandwidth: try map.optional("bandwidth_efficiency").map { try $0.double(in: 0.001...1) } ?? 1,
-            stepOverhead: try map.required("step_overhead_ms").double(in: 0...10_000, unit: "ms") / 1000,
+            stepOverheadSeconds: try map.required("step_overhead_ms").double(in: 0...10_000, unit: "ms") / 1000,
             activationReserveBytes: try map.required("activation_reserve_gb").double(in: 0...100_000, unit: "GB") * 1e9,
             kvMemoryFraction: try map.required("kv_memory_fraction").double(in: 0.01...1),
             overlapExponent: try map.optional("overlap_exponent").map { try $0.double(in: 1...1000) } ?? .infinity,
@@ -96,7 +96,7 @@ extension Catalog {
         profile.computeByFormat = computeByFormat
         profile.gemmHalfEfficiencyWidth = try map.optional("gemm_half_efficiency_width").map { try $0.double(in: 0...1e6) } ?? 128
         profile.attention = try map.optional("attention_efficiency").map { try $0.double(in: 0.001...1) }
-        profile.hostPerSequence = try map.optional("host_per_sequence_us").map { try $0.double(in: 0...1e6, unit: "us") / 1e6 } ?? 0
+        profile.hostSecondsPerSequence = try map.optional("host_per_sequence_us").map { try $0.double(in: 0...1e6, unit: "us") / 1e6 } ?? 0
         profile.hostOverlapped = try map.optional("host_overlapped").map { try $0.bool() } ?? false
         profile.stack = try map.optional("stack")?.string() ?? ""
         profile.fittedOn = try map.optional("fitted_on")?.string() ?? ""
@@ -124,12 +124,12 @@ extension Catalog {
             throw reference.error("a calibration profile needs the GPU's datasheet", valid: "use calibration inside a GPU entry's efficiency")
         }
         let calibrated = try hostProfileGPU(self.document(.efficiency, reference: reference, baseDirectory: baseDirectory))
-        let fittedBandwidth = calibrated.memoryBandwidth * calibrated.efficiency.bandwidth
+        let fittedBandwidth = calibrated.memoryBytesPerSecond * calibrated.efficiency.bandwidth
         guard let fittedFP4 = calibrated.denseFLOPS[.fp4], let sheetFP4 = datasheet.denseFLOPS[.fp4] else {
             throw reference.error("the profile fits FP4 kernels and this GPU has no dense_tflops.fp4", valid: "add the GPU's dense FP4 rate")
         }
         profile.compute = fittedFP4 / sheetFP4
-        profile.bandwidth = fittedBandwidth / datasheet.memoryBandwidth
+        profile.bandwidth = fittedBandwidth / datasheet.memoryBytesPerSecond
         for (name, value) in [("FP4 rate", profile.compute), ("bandwidth", profile.bandwidth)] where value > 1 {
             throw reference.error(String(format: "the profile's fitted %@ is %.2f times this GPU's datasheet value", name, value),
                                   valid: "a profile calibrated on this device (fitted values at or below the datasheet)")
@@ -138,7 +138,7 @@ extension Catalog {
         if let attention = calibrated.efficiency.attention, let hostRate = calibrated.denseFLOPS[.bf16], let sheet = datasheet.denseFLOPS[.bf16] {
             profile.attention = min(1, attention * hostRate / sheet)
         }
-        profile.kernelOverhead = calibrated.efficiency.kernelOverhead
+        profile.kernelOverheadSeconds = calibrated.efficiency.kernelOverheadSeconds
         profile.provenance += " Compute, attention and bandwidth efficiency, overlap exponent and kernel overhead: \(calibrated.efficiency.provenance)."
         return profile
     }

@@ -45,16 +45,16 @@ extension Catalog {
         let cpu = try provenance.optional("cpu")?.string() ?? "CPU"
         var efficiency = EfficiencyProfile(
             id: "host-calibration", compute: 1, bandwidth: fittedBandwidth / read,
-            stepOverhead: 0, activationReserveBytes: 0, kvMemoryFraction: 0.9,
+            stepOverheadSeconds: 0, activationReserveBytes: 0, kvMemoryFraction: 0.9,
             overlapExponent: try fit.optional("overlap_exponent").map(value) ?? .infinity,
-            kernelOverhead: try value(fit.required("overhead_us")) * 1e-6,
+            kernelOverheadSeconds: try value(fit.required("overhead_us")) * 1e-6,
             provenance: "fitted by inferplan calibrate on \(cpu), \(try provenance.optional("date")?.string() ?? "")")
         // Attention runs at the calibrated kernel's rate, a fraction of the FMA peak its formats have here.
         efficiency.attention = try fit.optional("attention_gflop_s").map { min(1, try value($0) * 1e9 / fma) }
         return GPUSpec(
             id: "host", name: "\(cpu) (\(try provenance.optional("threads")?.int(in: 1...100_000) ?? 1) threads)",
             vendor: "host", generation: try provenance.optional("kernel_path")?.string() ?? "cpu",
-            usableMemoryBytes: memory * 1e9, memoryBandwidth: read,
+            usableMemoryBytes: memory * 1e9, memoryBytesPerSecond: read,
             denseFLOPS: [.bf16: fma, .fp8: fma, .fp4: fp4],
             powerWatts: 0,
             scaleUp: ScaleUpLink(name: "none", topology: .switched, bytesPerSecondPerDirection: read,

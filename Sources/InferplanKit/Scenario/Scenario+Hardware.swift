@@ -5,7 +5,7 @@ import Foundation
 extension Scenario {
     /// One-way latency of the scale-out network when a scenario gives only its bandwidth: an RDMA
     /// NIC-to-NIC message of a few microseconds, as `ScaleOutNetwork.rdma400` takes it.
-    static let defaultScaleOutLatency = ScaleOutNetwork.rdma400.latency
+    static let defaultScaleOutLatency = ScaleOutNetwork.rdma400.latencySeconds
     /// GPUs per node of a node group that names none (and whose hardware section names none): the
     /// 8-GPU baseboard of every HGX and AMD platform in the catalog.
     static let defaultGPUsPerNode = 8

@@ -25,7 +25,7 @@ extension Scenario {
         var generator: ServingConfig.LoadGenerator?
         if let value = map?.optional("load_generator") {
             let g = try note(value).mapping(allowed: ["dispatch_qps", "latency_ms"])
-            generator = .init(dispatchRate: try note(g.required("dispatch_qps", hint: "requests the load generator sends per second, e.g. 5000")).double(in: 1e-3...1e9, unit: "queries/s"),
+            generator = .init(dispatchQueriesPerSecond: try note(g.required("dispatch_qps", hint: "requests the load generator sends per second, e.g. 5000")).double(in: 1e-3...1e9, unit: "queries/s"),
                               latency: try g.optional("latency_ms").map { try note($0).double(in: 0...1e6, unit: "ms") / 1000 } ?? 0)
         }
         var speculation: SpeculativeDecoding?
@@ -43,9 +43,9 @@ extension Scenario {
             kvPolicy: try map?.optional("kv_policy").map { try note($0).choice(KVCachePolicy.self) } ?? .paged,
             kvBlockTokens: try int("kv_block_tokens", 1...4096) ?? ServingConfig.defaultKVBlockTokens,
             router: try map?.optional("router").map { try note($0).choice(ServingConfig.RouterKind.self) } ?? .roundRobin,
-            dispatchLatency: try ms("dispatch_latency_ms") ?? 0,
+            dispatchLatencySeconds: try ms("dispatch_latency_ms") ?? 0,
             prefillReplicasPerNode: try int("prefill_replicas_per_node", 1...1024) ?? 1,
-            stepOverhead: try ms("step_overhead_ms"),
+            stepOverheadSeconds: try ms("step_overhead_ms"),
             variability: variability, loadGenerator: generator)
         config.speculation = speculation
         if let value = map?.optional("stack_release") {

@@ -70,7 +70,7 @@ extension Scenario {
                                       valid: "a CSV file (arrival_s,input_tokens,output_tokens), relative to the scenario's folder")
                 }
                 trace = try TraceFile.load(path: path, displayName: name, timeScale: scale, maxContext: maxContext)
-                qps = Double(trace!.count) / max(trace!.last!.arrival, 1e-9)
+                qps = Double(trace!.count) / max(trace!.last!.arrivalSeconds, 1e-9)
             } else {
                 let value = note(try map.required("qps", hint: "the Poisson arrival rate in queries per second, e.g. 20, or max"))
                 if case .scalar(let scalar) = value.node, scalar.string == "max" {

@@ -84,8 +84,8 @@ public struct MaxRateSearch: Sendable {
         var lightest: (qps: Double, metrics: RunMetrics)?
         /// Probes `rates` (ascending) at once; returns whether each meets the limits.
         func test(_ rates: [Double]) throws -> [Bool] {
-            for qps in rates where qps * workload.duration > Double(maxRequests) {
-                throw TooManyRequests(qps: qps, requests: qps * workload.duration, maxRequests: maxRequests)
+            for qps in rates where qps * workload.durationSeconds > Double(maxRequests) {
+                throw TooManyRequests(qps: qps, requests: qps * workload.durationSeconds, maxRequests: maxRequests)
             }
             let outcomes = try rates.parallelMap(jobs: jobs) { qps throws(EventLimitReached) in try self.probe(qps) }
             for (qps, (meets, metrics)) in zip(rates, outcomes) {
@@ -119,7 +119,7 @@ public struct MaxRateSearch: Sendable {
         // Lower by halves while no rate passes.
         while low == 0 {
             let rates = (1...k).reversed().map { high / pow(2, Double($0)) }
-            if rates[0] * workload.duration < 1 {
+            if rates[0] * workload.durationSeconds < 1 {
                 // Even a trickle misses the limits (e.g. a TTFT limit below one bare prefill).
                 return Result(maxQPS: 0, metrics: lightest!.metrics, failingQPS: high, probes: probes, tolerance: tolerance)
             }

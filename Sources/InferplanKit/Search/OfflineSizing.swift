@@ -53,7 +53,7 @@ public enum OfflineSizing {
         offline.samples = probeSamples(deployment: probed)
         offline.maxEvents = min(workload.maxEvents, probeMaxEvents)
         let result = Simulation(deployment: probed, workload: offline).run()
-        let eventsPerSecond = scale * Double(result.events) / max(result.endTime, 1e-9)
+        let eventsPerSecond = scale * Double(result.events) / max(result.endSeconds, 1e-9)
         let times = result.log.completion.filter(\.isFinite).sorted()
         // Stopped at its limit before ten completions: no rate to read.
         if times.count < 10 { _ = try result.checked() }
@@ -96,20 +96,20 @@ public enum OfflineSizing {
         }
         var sized = workload
         let probe = try probe(deployment: deployment, workload: workload)
-        let wanted = wanted(rate: probe.rate, duration: workload.duration)
+        let wanted = wanted(rate: probe.rate, duration: workload.durationSeconds)
         if wanted > Double(cap) {
             throw TooManySamples(wanted: wanted, cap: cap, fittingDuration: Double(cap) / (slack * probe.rate))
         }
-        let first = samples(rate: probe.rate, duration: workload.duration, minimum: workload.minSamples, cap: cap)
+        let first = samples(rate: probe.rate, duration: workload.durationSeconds, minimum: workload.minSamples, cap: cap)
         let expectedEvents = probe.eventsPerSecond * Double(first) / probe.rate
         if expectedEvents > Double(workload.maxEvents) {
             throw EventLimitReached(limit: workload.maxEvents, simulatedSeconds: nil, estimated: expectedEvents)
         }
         sized.samples = first
         let result = try Simulation(deployment: deployment, workload: sized).run().checked()
-        guard result.endTime > 0, result.endTime < workload.duration, first < cap else { return result }
-        let measured = Double(first) / result.endTime
-        sized.samples = samples(rate: measured, duration: workload.duration, minimum: workload.minSamples, cap: cap)
+        guard result.endSeconds > 0, result.endSeconds < workload.durationSeconds, first < cap else { return result }
+        let measured = Double(first) / result.endSeconds
+        sized.samples = samples(rate: measured, duration: workload.durationSeconds, minimum: workload.minSamples, cap: cap)
         return try Simulation(deployment: deployment, workload: sized).run().checked()
     }
 }

@@ -50,7 +50,7 @@ public struct Deployment: Sendable {
         self.scaleOut = scaleOut
         self.groups = groups.map { group in
             var gpu = group.gpu
-            if let overhead = serving.stepOverhead { gpu.efficiency.stepOverhead = overhead }
+            if let overhead = serving.stepOverheadSeconds { gpu.efficiency.stepOverheadSeconds = overhead }
             return Group(gpu: gpu, gpusPerNode: group.gpusPerNode, nodes: group.nodes,
                          memory: MemoryBudget(model: model, gpu: gpu, precision: precision, tensorParallel: tensorParallel,
                                               pipelineParallel: parallelism.pipeline, attentionDataParallel: parallelism.attentionDataParallel),
@@ -76,7 +76,7 @@ public struct Deployment: Sendable {
         let a = groups[source].scaleOut, b = groups[target].scaleOut
         let network = ScaleOutNetwork(name: a.bytesPerSecondPerGPU <= b.bytesPerSecondPerGPU ? a.name : b.name,
                                       bytesPerSecondPerGPU: min(a.bytesPerSecondPerGPU, b.bytesPerSecondPerGPU),
-                                      latency: max(a.latency, b.latency))
+                                      latency: max(a.latencySeconds, b.latencySeconds))
         return KVTransfer(memory: groups[source].memory, scaleUp: groups[source].gpu.scaleUp, scaleOut: network)
     }
 

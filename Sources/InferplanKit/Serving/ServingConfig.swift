@@ -32,14 +32,14 @@ public struct ServingConfig: Sendable, Equatable {
     }
 
     /// The host that issues queries and sends them over the host network: one request at a time
-    /// at most `dispatchRate` per second, each arriving `latency` seconds later.
+    /// at most `dispatchQueriesPerSecond` per second, each arriving `latencySeconds` later.
     public struct LoadGenerator: Sendable, Equatable {
-        public var dispatchRate: Double
-        public var latency: Double
+        public var dispatchQueriesPerSecond: Double
+        public var latencySeconds: Double
 
-        public init(dispatchRate: Double, latency: Double) {
-            self.dispatchRate = dispatchRate
-            self.latency = latency
+        public init(dispatchQueriesPerSecond: Double, latency: Double) {
+            self.dispatchQueriesPerSecond = dispatchQueriesPerSecond
+            self.latencySeconds = latency
         }
     }
 
@@ -54,11 +54,11 @@ public struct ServingConfig: Sendable, Equatable {
     public var kvBlockTokens: Int
     public var router: RouterKind
     /// Time for a request to travel from the load generator to its replica, seconds.
-    public var dispatchLatency: Double
+    public var dispatchLatencySeconds: Double
     /// Disaggregated serving: replicas per node that run prompts (the others decode).
     public var prefillReplicasPerNode: Int
     /// Replaces the efficiency profile's per-step overhead when set, seconds.
-    public var stepOverhead: Double?
+    public var stepOverheadSeconds: Double?
     public var variability: Variability
     /// A load generator with a finite dispatch rate (nil: requests reach replicas instantly).
     public var loadGenerator: LoadGenerator?
@@ -82,8 +82,8 @@ public struct ServingConfig: Sendable, Equatable {
 
     public init(scheduler: SchedulerKind = .continuous, maxBatchSequences: Int, maxBatchTokens: Int,
                 chunkTokens: Int? = nil, kvPolicy: KVCachePolicy = .paged, kvBlockTokens: Int = ServingConfig.defaultKVBlockTokens,
-                router: RouterKind = .roundRobin, dispatchLatency: Double = 0, prefillReplicasPerNode: Int = 1,
-                stepOverhead: Double? = nil, variability: Variability = .init(), loadGenerator: LoadGenerator? = nil) {
+                router: RouterKind = .roundRobin, dispatchLatencySeconds: Double = 0, prefillReplicasPerNode: Int = 1,
+                stepOverheadSeconds: Double? = nil, variability: Variability = .init(), loadGenerator: LoadGenerator? = nil) {
         self.scheduler = scheduler
         self.maxBatchSequences = maxBatchSequences
         self.maxBatchTokens = maxBatchTokens
@@ -91,9 +91,9 @@ public struct ServingConfig: Sendable, Equatable {
         self.kvPolicy = kvPolicy
         self.kvBlockTokens = kvBlockTokens
         self.router = router
-        self.dispatchLatency = dispatchLatency
+        self.dispatchLatencySeconds = dispatchLatencySeconds
         self.prefillReplicasPerNode = prefillReplicasPerNode
-        self.stepOverhead = stepOverhead
+        self.stepOverheadSeconds = stepOverheadSeconds
         self.variability = variability
         self.loadGenerator = loadGenerator
     }

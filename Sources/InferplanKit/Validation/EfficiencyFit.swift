@@ -76,7 +76,7 @@ public struct EfficiencyFit: Sendable {
         var computeKey: String
         var bandwidthKey: String
         var width: Int
-        var memoryBandwidth: Double
+        var memoryBytesPerSecond: Double
         var table: ResponseTable
         /// The release factor the row's compute efficiency takes (`profile@round`); nil: the
         /// reference release (factor 1) or no round.
@@ -132,7 +132,7 @@ public struct EfficiencyFit: Sendable {
             let efficiency = setup.scenario.gpu.efficiency
             return Prepared(result: setup.result, profile: efficiency.id,
                             computeKey: efficiency.parameterKey(setup.format), bandwidthKey: efficiency.bandwidthKey,
-                            width: setup.format.width, memoryBandwidth: setup.scenario.gpu.memoryBandwidth,
+                            width: setup.format.width, memoryBytesPerSecond: setup.scenario.gpu.memoryBytesPerSecond,
                             table: ResponseTable(computes: Self.computeGrid, bandwidths: Self.bandwidthGrid, logPredictions: values))
         }
         return (rows, catalog)
@@ -203,7 +203,7 @@ public struct EfficiencyFit: Sendable {
                 let mine = rows.filter { $0.profile == profile && $0.width == width }
                 guard let first = mine.first else { continue }
                 var keys = [first.computeKey]
-                let bandwidths = mine.map(\.memoryBandwidth)
+                let bandwidths = mine.map(\.memoryBytesPerSecond)
                 let bandwidthKey = first.bandwidthKey
                 if parameters[bandwidthKey] == nil, bandwidths.max()! >= Self.bandwidthSpreadToFit * bandwidths.min()! {
                     keys.append(bandwidthKey)

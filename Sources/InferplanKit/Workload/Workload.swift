@@ -15,12 +15,12 @@ public enum ScenarioKind: String, CaseIterable, Sendable {
 
 /// One query's sample: when it arrives and how many tokens go in and come out.
 public struct Request: Sendable, Equatable {
-    public var arrival: Double
+    public var arrivalSeconds: Double
     public var inputTokens: Int
     public var outputTokens: Int
 
     public init(arrival: Double, inputTokens: Int, outputTokens: Int) {
-        self.arrival = arrival
+        self.arrivalSeconds = arrival
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
     }
@@ -42,7 +42,7 @@ public struct Workload: Sendable, Equatable {
     public var qps: Double
     /// Server: how long queries keep arriving; Offline: the minimum run duration LoadGen sizes the
     /// sample count for. Seconds.
-    public var duration: Double
+    public var durationSeconds: Double
     public var seed: UInt64
     /// The benchmark's latency limits for this scenario, if it has any.
     public var limits: LatencyLimits?
@@ -75,7 +75,7 @@ public struct Workload: Sendable, Equatable {
         self.samples = samples
         self.minSamples = minSamples
         self.qps = qps
-        self.duration = duration
+        self.durationSeconds = duration
         self.seed = seed
         self.limits = limits
     }
@@ -100,9 +100,9 @@ public struct Workload: Sendable, Equatable {
         case .server, .interactive:
             // Reserve for the expected count, never more than a run may hold (a huge duration must
             // fail at its check, not in one enormous allocation).
-            requests.reserveCapacity(Int(min(qps * duration * 1.1, Double(Self.maxRequests))) + 16)
+            requests.reserveCapacity(Int(min(qps * durationSeconds * 1.1, Double(Self.maxRequests))) + 16)
             var clock = random.exponential(mean: 1 / qps)
-            while clock < duration {
+            while clock < durationSeconds {
                 requests.append(Request(arrival: clock, inputTokens: input.next(), outputTokens: output.next()))
                 clock += random.exponential(mean: 1 / qps)
             }
