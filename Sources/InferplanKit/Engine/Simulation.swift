@@ -9,6 +9,9 @@ import Foundation
 public struct Simulation {
     public let deployment: Deployment
     public let workload: Workload
+    /// Decode runs (`Replica.startStep(decodeRun:)`): on, except in the test that checks they change
+    /// nothing.
+    var decodeRuns = true
 
     public init(deployment: Deployment, workload: Workload) {
         self.deployment = deployment
@@ -20,6 +23,7 @@ public struct Simulation {
     public func run() -> SimulationResult {
         let started = DispatchTime.now().uptimeNanoseconds
         var run = SimulationRun(deployment: deployment, workload: workload)
+        run.decodeRuns = decodeRuns
         run.start()
         run.runToEnd()
         return run.result(wallSeconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)

@@ -68,6 +68,7 @@ extension SimulationRun {
             arrives = sent + generator.latencySeconds + dispatchLatencySeconds
         }
         if arrives > now {
+            dispatchesInFlight += 1
             queue.schedule(.dispatched(request: id, replica: replica.index), at: arrives)
         } else {
             dispatched(id, to: replica)
@@ -82,11 +83,20 @@ extension SimulationRun {
         queue.schedule(.wake(replica.index), at: now)
     }
 
-    /// Starts the replica's next step if it is idle and has work, and schedules its end.
+    /// Starts the replica's next step if it is idle and has work, and schedules its end. Once no
+    /// request can reach a replica any more, its decode-only steps run as one piece of work until
+    /// a sequence finishes (`Replica.startStep(decodeRun:)`).
     mutating func startStep(_ replica: Replica) {
-        guard !replica.isBusy, let duration = replica.startStep(requests: requests, book: &book) else { return }
+        guard !replica.isBusy,
+              let end = replica.startStep(at: now, requests: requests, book: &book, decodeRun: nothingMoreArrives) else { return }
         loadChanged(replica)
-        queue.schedule(.stepDone(replica.index), at: now + duration)
+        queue.schedule(.stepDone(replica.index), at: end)
+    }
+
+    /// Every request has been issued and has reached its replica, and none will be handed over
+    /// (no disaggregated decode pool; Single-stream issues each query on a completion, so never).
+    var nothingMoreArrives: Bool {
+        decodeRuns && issuedCount == requests.count && dispatchesInFlight == 0 && decodeRouter == nil && workload.scenario != .singleStream
     }
 
     /// Every change of a replica's load reaches the router of its pool (O(log R) or nothing).

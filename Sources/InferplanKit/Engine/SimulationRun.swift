@@ -25,6 +25,8 @@ struct SimulationRun {
     var now = 0.0
     var events = 0
     var issuedCount = 0
+    /// Requests sent and not yet at their replica.
+    var dispatchesInFlight = 0
     /// When the load generator is free to send its next request.
     var generatorFree = 0.0
     /// A wake event is queued for the replica (at most one at a time).
@@ -32,6 +34,8 @@ struct SimulationRun {
     /// Time integral of requests in the system (issued, not completed), for Little's law.
     var inSystemSeconds = 0.0
     var eventLimitReached = false
+    /// Whether decode-only batches may run as one piece of work once nothing more arrives.
+    var decodeRuns = true
 
     init(deployment: Deployment, workload: Workload) {
         self.workload = workload
@@ -71,7 +75,9 @@ struct SimulationRun {
             events += 1
             switch event.kind {
             case .arrival(let id): arrival(id)
-            case let .dispatched(id, index): dispatched(id, to: replicas[index])
+            case let .dispatched(id, index):
+                dispatchesInFlight -= 1
+                dispatched(id, to: replicas[index])
             case .wake(let index): wake(replicas[index])
             case .stepDone(let index): stepDone(replicas[index])
             case let .kvArrived(id, index): kvArrived(id, at: replicas[index])

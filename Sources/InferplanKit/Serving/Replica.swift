@@ -28,6 +28,8 @@ public final class Replica {
     public private(set) var completed: [Int] = []
     /// Requests whose prompt finished in the last step on a prefill replica, to be handed off.
     public private(set) var handoffs: [Int] = []
+    /// Engine steps the work in flight stands for: 1, or more for a decode run (`startStep`).
+    public private(set) var stepsInFlight = 0
 
     private let scheduler: any BatchScheduler
     private let stepModel: StepTimeModel
@@ -56,15 +58,39 @@ public final class Replica {
         state.transferred.append(request)
     }
 
-    /// Forms the next batch; returns its duration in seconds, or nil when there is nothing to run.
-    public func startStep(requests: [Request], book: inout RequestBook) -> Double? {
+    /// Forms the next batch at `now`; returns when it ends, or nil when there is nothing to run.
+    ///
+    /// With `decodeRun`, which the engine allows once no request can reach this replica any more,
+    /// a batch of decodes alone runs on as one piece of work until its next sequence finishes or
+    /// its KV would need a preemption: nothing else can change such a batch, so its steps are
+    /// costed here one by one (the same step times, jitter draws and block allocations, added in
+    /// the same order as separate steps would be) and the engine sees one event instead of one
+    /// per token. O(steps) arithmetic, no events.
+    public func startStep(at now: Double, requests: [Request], book: inout RequestBook, decodeRun: Bool = false) -> Double? {
         precondition(!isBusy, "replica \(index) started a step while one is in flight")
-        let work = scheduler.formBatch(&state, requests: requests, book: &book)
+        var work = scheduler.formBatch(&state, requests: requests, book: &book)
         guard !work.isEmpty else { return nil }
         isBusy = true
+        stepsInFlight = 1
         state.batchSequencesSum += state.decodeCount + state.planned.count
         state.peakUsedBlocks = max(state.peakUsedBlocks, state.usedBlocks)
-        return stepModel.time(for: work) * slowdown * (jitter?.next() ?? 1)
+        var end = now + stepModel.time(for: work) * slowdown * (jitter?.next() ?? 1)
+        guard decodeRun, state.planned.isEmpty, state.prefilling.isEmpty, state.waiting.isEmpty, state.transferred.isEmpty,
+              state.decodeCount > 0 else { return end }
+        // The run ends at the step a sequence finishes in (`finishing` holds the step count after
+        // which each one is done).
+        let lastStep = state.finishing.min?.step ?? Int.max
+        while state.stepsDone + stepsInFlight < lastStep {
+            let needed = state.phaseCounts[state.phase(cached: 0, step: state.stepsDone + stepsInFlight)]
+            guard needed <= state.freeBlocks else { break }
+            state.usedBlocks += needed
+            state.batchSequencesSum += state.decodeCount
+            state.peakUsedBlocks = max(state.peakUsedBlocks, state.usedBlocks)
+            work.decodeContextTokens += Double(state.decodeCount)
+            end = end + stepModel.time(for: work) * slowdown * (jitter?.next() ?? 1)
+            stepsInFlight += 1
+        }
+        return end
     }
 
     /// Applies the step that just ended at `now`.
@@ -73,14 +99,16 @@ public final class Replica {
         isBusy = false
         completed.removeAll(keepingCapacity: true)
         handoffs.removeAll(keepingCapacity: true)
-        state.stepsDone += 1
+        let steps = stepsInFlight
+        state.stepsDone += steps
         let step = state.stepsDone
 
-        // Every decoding sequence produced one token and cached the one it consumed.
-        state.usedTokens += state.decodeCount
-        state.decodeContextTokens += state.decodeCount
-        book.log.outputTokens += state.decodeCount
-        state.outputTokens += state.decodeCount
+        // Every decoding sequence produced one token per step and cached the one it consumed.
+        let tokens = state.decodeCount * steps
+        state.usedTokens += tokens
+        state.decodeContextTokens += tokens
+        book.log.outputTokens += tokens
+        state.outputTokens += tokens
 
         // Prompt chunks; a prompt whose last chunk ran produces a token now (its first, unless it
         // is a preempted sequence being recomputed).
