@@ -28,8 +28,9 @@ import Testing
         #expect(abs(result.log.completion[0] - clock) < 1e-12)
         #expect(result.log.outputTokens == 10)
         #expect(result.replicaStats[0].steps == 10)
-        // Ten steps, plus the one event that woke the idle replica.
-        #expect(result.events == 11)
+        // The wake of the idle replica, the prefill step, and the nine decodes as one decode run
+        // (nothing more can arrive): 3 events; the times above are still those of ten steps.
+        #expect(result.events == 3)
     }
 
     @Test func longPromptIsChunkedToTheTokenBudget() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CGSL
 @testable import InferplanKit
 
 @Suite struct WorkloadTests {
@@ -25,6 +26,20 @@ import Testing
         #expect(abs(summary.p50 - 50.5) < 1e-9)
         #expect(abs(summary.p99 - 99.01) < 1e-9)
         #expect(abs(summary.mean - 50.5) < 1e-9)
+    }
+
+    /// Quickselect gives exactly the order statistics a sort gives: the percentiles are bit for bit
+    /// GSL's quantiles of the sorted data, for shuffled data with ties, at every size up to a few.
+    @Test(arguments: [1, 2, 3, 7, 100, 1001, 20_000])
+    func selectedPercentilesEqualTheSortedOnes(count: Int) {
+        var random = SystemRandomNumberGenerator()
+        let values = (0..<count).map { _ in Double(Int.random(in: 0..<(count / 2 + 2), using: &random)) * 1e-3 + 1e-6 }
+        let summary = LatencySummary(seconds: values)
+        let sorted = values.sorted()
+        for (f, figure) in [(0.5, summary.p50), (0.9, summary.p90), (0.99, summary.p99)] {
+            let expected = sorted.withUnsafeBufferPointer { gsl_stats_quantile_from_sorted_data($0.baseAddress, 1, $0.count, f) } * 1000
+            #expect(figure == expected, "n \(count), f \(f)")
+        }
     }
 
     @Test func sameSeedSameRequests() {

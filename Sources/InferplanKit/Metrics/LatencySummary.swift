@@ -16,15 +16,24 @@ public struct LatencySummary: Sendable, Equatable, Codable {
         self.mean = mean
     }
 
-    /// Summarises `seconds` (unsorted) with GSL's quantile (linear interpolation between order
-    /// statistics) and mean, reported in milliseconds.
+    /// Summarises `seconds` (unsorted): percentiles as GSL's `gsl_stats_quantile_from_sorted_data`
+    /// defines them (linear interpolation between the order statistics at f x (n - 1)), found by
+    /// GSL's quickselect (`gsl_stats_select`, O(n) each) instead of a full sort, which took a tenth
+    /// of a 128-node run; and the mean (GSL). Reported in milliseconds.
     public init(seconds: [Double]) {
         guard !seconds.isEmpty else { self = .empty; return }
-        let sorted = seconds.sorted()
-        func quantile(_ f: Double) -> Double {
-            sorted.withUnsafeBufferPointer { gsl_stats_quantile_from_sorted_data($0.baseAddress, 1, $0.count, f) } * 1000
+        var data = seconds
+        let n = data.count
+        let mean = data.withUnsafeBufferPointer { gsl_stats_mean($0.baseAddress, 1, n) } * 1000
+        func orderStatistic(_ k: Int) -> Double {
+            data.withUnsafeMutableBufferPointer { gsl_stats_select($0.baseAddress, 1, n, k) }
         }
-        let mean = sorted.withUnsafeBufferPointer { gsl_stats_mean($0.baseAddress, 1, $0.count) } * 1000
+        func quantile(_ f: Double) -> Double {
+            let index = f * Double(n - 1)
+            let low = Int(index), delta = index - Double(low)
+            guard low < n - 1 else { return orderStatistic(low) * 1000 }
+            return ((1 - delta) * orderStatistic(low) + delta * orderStatistic(low + 1)) * 1000
+        }
         self.init(p50: quantile(0.5), p90: quantile(0.9), p99: quantile(0.99), mean: mean)
     }
 }

@@ -146,7 +146,7 @@ public final class Replica {
             state.release(first.request, cached: cached, requests: requests)
             complete(first.request, at: now, book: &book)
         }
-        state.compactAdmissions(book: book)
+        state.compactAdmissions(book: &book)
         state.checkInvariants()
     }
 

@@ -19,9 +19,9 @@ extension ReplicaState {
 
     /// Records `id` as admitted now (newest last: preemption takes the newest first), holding its
     /// sliding window's blocks.
-    private mutating func recordAdmission(_ id: Int, book: RequestBook) {
+    private mutating func recordAdmission(_ id: Int, epoch: UInt32) {
         usedBlocks += windowBlocks
-        admissions.append((id, book.progress.epoch[id]))
+        admissions.append((id, epoch))
     }
 
     /// Admits waiting requests while a sequence slot, `budget` tokens and KV allow, planning each
@@ -35,7 +35,7 @@ extension ReplicaState {
             if wholeOnly && chunk < target { break }
             guard claimAdmissionKV(for: request, tokens: chunk) else { return }
             waiting.removeFirst()
-            recordAdmission(next, book: book)
+            recordAdmission(next, epoch: book.progress.epoch[next])
             prefilling.append(Prefill(request: next, done: 0, target: target))
             planChunk(slot: prefilling.count - 1, tokens: chunk, into: &work)
             budget -= chunk
@@ -48,7 +48,7 @@ extension ReplicaState {
         let request = requests[id]
         guard claimAdmissionKV(for: request, tokens: request.inputTokens) else { return false }
         waiting.removeFirst()
-        recordAdmission(id, book: book)
+        recordAdmission(id, epoch: book.progress.epoch[id])
         prefilling.append(Prefill(request: id, done: 0, target: request.inputTokens + Int(book.progress.generated[id])))
         return true
     }
@@ -60,7 +60,7 @@ extension ReplicaState {
         let cached = request.inputTokens
         guard claimAdmissionKV(for: request, tokens: cached) else { return false }
         transferred.removeFirst()
-        recordAdmission(id, book: book)
+        recordAdmission(id, epoch: book.progress.epoch[id])
         usedBlocks += blocks(cached)
         usedTokens += cached
         startDecoding(id, cached: cached, requests: requests, book: &book)

@@ -150,7 +150,9 @@ extension ReplicaState {
     }
 
     /// Drops stale admission entries once they outnumber the live ones, keeping the list O(running).
-    mutating func compactAdmissions(book: RequestBook) {
+    /// Reads `book` only; it is `inout` so that the call, made every step, copies (and retains) none
+    /// of its eight arrays.
+    mutating func compactAdmissions(book: inout RequestBook) {
         guard admissions.count > 2 * running + 64 else { return }
         admissions.removeAll { $0.epoch != book.progress.epoch[$0.request] || !book.log.completion[$0.request].isNaN }
     }

@@ -31,8 +31,10 @@ struct MinimumTree<Load: Comparable> {
     /// The smallest load. O(1).
     var minimum: Load { loads[nodes[1]] }
 
-    /// Sets `slot`'s load. O(log R).
+    /// Sets `slot`'s load. O(log R); O(1) when the load is unchanged (the engine reports every step
+    /// of a replica, and a replica's count of requests changes far less often).
     mutating func update(_ slot: Int, to load: Load) {
+        if loads[slot] == load { return }
         loads[slot] = load
         var node = (leaves + slot) / 2
         while node >= 1 {
