@@ -3,7 +3,8 @@
 # Scenarios/sweeps/ checked against its committed baseline (a change that moves predictions must
 # update Scenarios/sweeps/ci-baseline.csv knowingly), then 300 fuzz cases through the release
 # binary (Fuzz/inferplan-fuzz: every outcome a sound report or a clear refusal), after every
-# command's HTML page is rendered in headless Chromium (scripts/check-html.sh).
+# command's HTML page is rendered in headless Chromium (scripts/check-html.sh), the install step
+# is checked, and (in CI) a sharded sweep runs on a real Slurm (scripts/test-slurm.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -17,5 +18,7 @@ scripts/check-html.sh .build/release/inferplan
 scripts/install.sh "$gate/prefix" 2>/dev/null
 (cd / && "$gate/prefix/bin/inferplan" catalog >/dev/null)
 test -s "$gate/prefix/share/bash-completion/completions/inferplan" && test -s "$gate/prefix/share/zsh/site-functions/_inferplan"
+# `sweep --slurm` against a real one-machine Slurm (when CI=true or INFERPLAN_SLURM_TEST=1).
+scripts/test-slurm.sh .build/release/inferplan
 swift build -c release --product inferplan-fuzz
 .build/release/inferplan-fuzz --cases 300 --seed 1

@@ -11,7 +11,7 @@ struct Inferplan: ParsableCommand {
         Start with `inferplan run Scenarios/default.yaml`. `inferplan catalog` lists the GPUs, models and benchmark presets a scenario can name. Reports come as text, JSON or a self-contained HTML page (--format html).
         """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ScaleCommand.self, CalibrateCommand.self, SweepCommand.self, MergeCommand.self, PlanCommand.self, ReportCommand.self, CatalogCommand.self, ValidateCommand.self, FitCommand.self, HostcheckCommand.self]
+        subcommands: [RunCommand.self, ScaleCommand.self, CalibrateCommand.self, SweepCommand.self, SweepStatusCommand.self, MergeCommand.self, PlanCommand.self, ReportCommand.self, CatalogCommand.self, ValidateCommand.self, FitCommand.self, HostcheckCommand.self]
     )
 
     /// Bad input of any kind (scenario, catalog entry, CSV, flags) exits with status 2 and one clear

@@ -19,11 +19,15 @@ struct SweepCommand: ParsableCommand {
           # the CI gate:
           inferplan sweep Scenarios/sweeps/ci.yaml \\
             --check Scenarios/sweeps/ci-baseline.csv --tolerance 2%
+          # on a Slurm cluster: a job array of 16 shards and a merge after it
+          inferplan sweep big.yaml --slurm --array 16 --cpus-per-task 8 --output out/big
+          inferplan sweep-status out/big
+          inferplan sweep --slurm --resubmit out/big   # only the shards not done
         """
     )
 
-    @Argument(help: "The sweep YAML file.")
-    var sweep: String
+    @Argument(help: "The sweep YAML file (not needed with --resubmit).")
+    var sweep: String?
 
     @Option(name: .long, help: "Points run at once (default: all cores).")
     var jobs: Int?
@@ -40,12 +44,20 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: "Allowed relative change of a headline figure for --check, e.g. 2% or 0.02.")
     var tolerance: String = "2%"
 
+    @OptionGroup(title: "Clusters") var cluster: ClusterOptions
+
     func validate() throws {
         try JobsOption.check(jobs)
+        try cluster.check(sweep: sweep, shard: shard, check: check)
     }
 
     func run() throws {
+        if let directory = cluster.resubmit { return try cluster.resubmit(directory) }
+        guard let sweep else { throw ValidationError("give the sweep file, e.g. inferplan sweep Scenarios/sweeps/ci.yaml") }
         let definition = try SweepDefinition(path: sweep)
+        if cluster.slurm || cluster.k8s {
+            return try cluster.write(definition, output: output ?? "out/\(definition.name)")
+        }
         let slice = try shard.map(Shard.init(parsing:)) ?? .whole
         let limit = try Self.tolerance(tolerance)
         let folder = output ?? "out/\(definition.name)"

@@ -19,10 +19,11 @@ import Testing
         return Bundle.main.bundleURL.appendingPathComponent("inferplan")
     }
 
-    func run(_ arguments: [String]) throws -> Outcome {
+    func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
+        if let environment { process.environment = environment }
         process.currentDirectoryURL = Fixtures.packageRoot
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -243,5 +244,28 @@ import Testing
         let changed = try run(["run", "Scenarios/default.yaml", "--set", "workload.samples=500", "--set", "hardware.gpu=b200"])
         #expect(changed.status == 0)
         #expect(changed.stdout.split(separator: "\n").dropFirst().first == "  changed     --set workload.samples=500, --set hardware.gpu=b200")
+    }
+
+    /// `sweep --slurm`: the scripts are written first; without Slurm on PATH the submission fails
+    /// with what to do instead; a folder that holds a submission is not written over; misuse is
+    /// refused before anything is written.
+    @Test func slurmSubmissionsSayWhatIsMissing() throws {
+        let dir = scratch.file("slurm-\(UUID().uuidString)")
+        let sweep = dir + ".yaml"
+        try "base: \(Fixtures.packageRoot.path)/Scenarios/default.yaml\naxes:\n  hardware.nodes: [1, 2, 3]\n"
+            .write(toFile: sweep, atomically: true, encoding: .utf8)
+        let noSlurm = try run(["sweep", sweep, "--slurm", "--array", "2", "--output", dir], environment: ["PATH": "/nonexistent"])
+        #expect(noSlurm.status == 2 && noSlurm.stderr.contains("sbatch") && noSlurm.stderr.contains("--dry-run"), "\(noSlurm.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/slurm/sweep.sbatch") && FileManager.default.fileExists(atPath: dir + "/slurm/merge.sbatch"))
+        let again = try run(["sweep", sweep, "--slurm", "--dry-run", "--output", dir])
+        #expect(again.status != 0 && again.stderr.contains("already holds a Slurm submission") && again.stderr.contains("--resubmit"))
+        let k8s = try run(["sweep", sweep, "--k8s", "--array", "3", "--output", dir + "-k8s"])
+        #expect(k8s.status == 0 && FileManager.default.fileExists(atPath: dir + "-k8s/k8s/sweep-jobs.yaml"))
+        let misuse = try run(["sweep", sweep, "--slurm", "--shard", "1/2"])
+        #expect(misuse.status != 0 && misuse.stderr.contains("--shard and --check are for one machine's run"))
+        let nothing = try run(["sweep", "--slurm", "--resubmit", dir + "-none"])
+        #expect(nothing.status == 2 && nothing.stderr.contains("no Slurm submission recorded here"))
+        let status = try run(["sweep-status", dir])
+        #expect(status.status == 1 && status.stdout.contains("sweep slurm-") && status.stdout.contains("not merged yet"))
     }
 }
