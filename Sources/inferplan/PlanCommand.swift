@@ -26,6 +26,9 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "Candidates run at once (default: all cores).")
     var jobs: Int?
 
+    @Option(name: .long, help: "What best means: gpus (fewest, then least power from TDP), power (least modelled mean power), or cost (fewest dollars per hour; needs the base scenario's cost: section).")
+    var objective: CapacityPlan.Objective = .gpus
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -42,8 +45,13 @@ struct PlanCommand: ParsableCommand {
         let definition = try CapacityPlan(path: plan)
         let target: CapacityPlan.Target = targetTokensPerS.map { .tokensPerSecond($0) } ?? .queriesPerSecond(targetQps!)
         let progress = ProgressDisplay(label: "plan", unit: "candidates")
-        let answers = try definition.answer(target: target, jobs: JobsOption.count(jobs)) { progress.update(done: $0, total: $1) }
-        try output.write(text: { CapacityPlan.text(answers, target: target) }, json: { try ReportJSON.encode(answers) },
+        let answers = try definition.answer(target: target, objective: objective, jobs: JobsOption.count(jobs)) { progress.update(done: $0, total: $1) }
+        if objective == .cost, answers.contains(where: { $0.gpus != nil && $0.usdPerHour == nil }) {
+            throw ValidationError("--objective cost needs prices: add cost: {gpu_hour_usd: ..., power_usd_per_kwh: ..., pue: ...} to the base scenario \(definition.basePath) (or a candidate's set:)")
+        }
+        try output.write(text: { CapacityPlan.text(answers, target: target, objective: objective) }, json: { try ReportJSON.encode(answers) },
                          html: { CapacityPlan.html(answers, target: target, file: plan) })
     }
 }
+
+extension CapacityPlan.Objective: ExpressibleByArgument {}

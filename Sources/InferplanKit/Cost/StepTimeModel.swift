@@ -55,6 +55,10 @@ public final class StepTimeModel: Sendable {
     let attentionWeightShards: Double
     let kvBytesPerTokenPerLayer: Double
     let qkvParameters: Double
+    /// 1 / dense peak FLOP/s per compute format (by `ComputeFormat.index`; 0 where the GPU has no
+    /// units), and 1 / HBM bytes/s: the busy time of a step's arithmetic and traffic at full speed.
+    let inversePeakFLOPS: [Double]
+    let inverseBandwidth: Double
 
     public init(model: ModelArchitecture, gpu: GPUSpec, precision: Precision, tensorParallel: Int,
                 gpusPerNode: Int? = nil, scaleOut: ScaleOutNetwork = .rdma400, parallelism: Parallelism? = nil,
@@ -68,6 +72,8 @@ public final class StepTimeModel: Sendable {
         self.tensorParallel = tensorParallel
         self.speculation = speculation
         self.roofline = Roofline(gpu: gpu)
+        inversePeakFLOPS = ComputeFormat.allCases.map { gpu.denseFLOPS[$0].map { 1 / $0 } ?? 0 }
+        inverseBandwidth = gpu.memoryBytesPerSecond > 0 ? 1 / gpu.memoryBytesPerSecond : 0
         self.weights = WeightLayout(model: model, precision: precision)
         self.tp = Double(tensorParallel)
         self.kernelOverheadSeconds = gpu.efficiency.kernelOverheadSeconds
@@ -101,6 +107,23 @@ public final class StepTimeModel: Sendable {
         // The prompts' share of the pass is paid in full; the decodes' share once per E tokens.
         let decodeShare = gpuAndHostTime(for: speculation.verifyWork(decodes)) + draft
         return pass - decodeShare * (1 - 1 / speculation.expectedTokensPerPass)
+    }
+
+    /// A step's time and how busy it keeps one GPU's matrix units and HBM: seconds of arithmetic at
+    /// the formats' dense peaks and of traffic at the peak bandwidth, summed over its operators
+    /// (what `PowerProfile` turns into joules). One pass over the operators; with speculative
+    /// decoding the time is `time(for:)`'s and the busy times those of the work as given.
+    public func activity(for work: StepWork) -> (seconds: Double, computeBusy: Double, memoryBusy: Double) {
+        var device = 0.0, compute = 0.0, memory = 0.0
+        forEachOperator(of: work) { _, flops, bytes, format, seconds, _ in
+            device += seconds
+            compute += flops * inversePeakFLOPS[format.index]
+            memory += bytes * inverseBandwidth
+        }
+        guard speculation == nil || work.decodeSequences == 0 else { return (time(for: work), compute, memory) }
+        let host = gpu.efficiency.hostSecondsPerSequence * Double(work.scheduledSequences)
+        let combined = gpu.efficiency.hostOverlapped ? max(device, host) : device + host
+        return (gpu.efficiency.stepOverheadSeconds + combined, compute, memory)
     }
 
     /// GPU time of the step's operators, with the host's per-sequence work overlapped or added,

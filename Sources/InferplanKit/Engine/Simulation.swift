@@ -50,9 +50,14 @@ extension SimulationResult {
 
 extension ReplicaStats {
     /// A replica's totals at the end of a run.
-    init(state: ReplicaState, group: Int = 0) {
+    init(replica: Replica) {
+        let state = replica.state
         outputTokens = state.outputTokens
-        self.group = group
+        group = replica.group
+        gpus = replica.gpus
+        idleWattsPerGPU = replica.power.idleWatts
+        dynamicJoulesPerGPU = state.dynamicJoulesPerGPU
+        peakDynamicWattsPerGPU = state.peakDynamicWattsPerGPU
         steps = state.stepsDone
         batchSequencesSum = state.batchSequencesSum
         peakKVBlocks = state.peakUsedBlocks

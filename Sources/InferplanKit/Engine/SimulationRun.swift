@@ -87,7 +87,7 @@ struct SimulationRun {
 
     func result(wallSeconds: Double) -> SimulationResult {
         SimulationResult(requests: requests, log: book.log, endSeconds: now, events: events, wallSeconds: wallSeconds,
-                         replicaStats: replicas.map { ReplicaStats(state: $0.state, group: $0.group) },
+                         replicaStats: replicas.map(ReplicaStats.init(replica:)),
                          inSystemSeconds: inSystemSeconds, eventLimitReached: eventLimitReached)
     }
 }

@@ -11,6 +11,9 @@ public struct GPUSpec: Sendable, Equatable {
     /// Dense (not 2:4 sparse) matrix peak per format, FLOP/s. A missing format has no units of its own.
     public var denseFLOPS: [ComputeFormat: Double]
     public var powerWatts: Double
+    /// Idle power and the split of dynamic power (`PowerProfile`); nil: the stated defaults.
+    public var idleWatts: Double?
+    public var powerComputeShare: Double?
     public var scaleUp: ScaleUpLink
     public var efficiency: EfficiencyProfile
     public var source: String
@@ -32,6 +35,9 @@ public struct GPUSpec: Sendable, Equatable {
         self.source = source
         self.confidence = confidence
     }
+
+    /// How its power follows its activity.
+    public var power: PowerProfile { PowerProfile(tdpWatts: powerWatts, idleWatts: idleWatts, computeShare: powerComputeShare) }
 
     /// The format a GEMM actually runs in: the wanted one if the GPU has units for it, else the
     /// narrowest wider format it has. FP4 weights on Hopper or MI300X are dequantised and multiplied

@@ -21,6 +21,14 @@ public struct RunMetrics: Sendable {
     public var simulatedSeconds: Double
     public var wallSeconds: Double
     public var events: Int
+    /// Energy of the cluster's GPUs over the run: idle power throughout, plus each step's dynamic
+    /// energy (`PowerProfile`), joules.
+    public var energyJoules: Double
+    /// Energy over simulated time and GPUs, watts; and the highest one GPU drew in a step.
+    public var meanPowerWattsPerGPU: Double
+    public var peakPowerWattsPerGPU: Double
+    public var outputTokensPerJoule: Double { energyJoules > 0 ? Double(outputTokens) / energyJoules : 0 }
+    public var joulesPerQuery: Double { completedSamples > 0 ? energyJoules / Double(completedSamples) : 0 }
 
     public init(result: SimulationResult) {
         let log = result.log
@@ -44,6 +52,12 @@ public struct RunMetrics: Sendable {
         outputTokensPerSecondByGroup = byGroup.map { result.endSeconds > 0 ? $0 / result.endSeconds : 0 }
         wallSeconds = result.wallSeconds
         events = result.events
+        let gpus = result.replicaStats.reduce(0) { $0 + $1.gpus }
+        energyJoules = result.replicaStats.reduce(0.0) { total, replica in
+            total + Double(replica.gpus) * (replica.idleWattsPerGPU * result.endSeconds + replica.dynamicJoulesPerGPU)
+        }
+        meanPowerWattsPerGPU = gpus > 0 && result.endSeconds > 0 ? energyJoules / result.endSeconds / Double(gpus) : 0
+        peakPowerWattsPerGPU = result.replicaStats.map { $0.idleWattsPerGPU + $0.peakDynamicWattsPerGPU }.max() ?? 0
     }
 }
 

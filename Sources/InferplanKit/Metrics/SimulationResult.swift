@@ -11,6 +11,11 @@ public struct ReplicaStats: Sendable {
     public var unfinished: Int
     public var outputTokens: Int
     public var group: Int
+    /// GPUs of the replica, their idle power, and the energy each drew above idle (`PowerProfile`).
+    public var gpus: Int
+    public var idleWattsPerGPU: Double
+    public var dynamicJoulesPerGPU: Double
+    public var peakDynamicWattsPerGPU: Double
 
     public var peakKVFraction: Double { capacityBlocks > 0 ? Double(peakKVBlocks) / Double(capacityBlocks) : 0 }
 }

@@ -18,6 +18,12 @@ public struct CapacityPlan: Sendable {
         case queriesPerSecond(Double)
     }
 
+    /// What "best" means: fewest GPUs (then least power from TDP), least modelled power, or
+    /// fewest dollars per hour (the base scenario's `cost:`).
+    public enum Objective: String, Sendable, CaseIterable {
+        case gpus, power, cost
+    }
+
     public struct Candidate: Sendable {
         public var name: String
         public var overrides: [Override]
@@ -33,13 +39,18 @@ public struct CapacityPlan: Sendable {
         public var outputTokensPerSPerGPU: Double?
         public var maxQPS: Double?
         public var powerKW: Double?
+        /// The cluster's modelled mean power (`PowerProfile`, GPUs only) and, with `cost:`, its
+        /// dollars per hour and per million output tokens.
+        public var meanPowerKW: Double?
+        public var usdPerHour: Double?
+        public var usdPerMillionOutputTokens: Double?
         public var best = false
         public var note: String?
 
         enum CodingKeys: String, CodingKey {
             case candidate, gpu, nodes, gpus, best, note
             case outputTokensPerS, outputTokensPerSPerGPU
-            case maxQPS, powerKW
+            case maxQPS, powerKW, meanPowerKW, usdPerHour, usdPerMillionOutputTokens
         }
     }
 
@@ -124,8 +135,9 @@ public struct CapacityPlan: Sendable {
     /// Candidates run `jobs` at a time, `progress(done, total)` after each; the answer does not
     /// depend on the threads. A candidate's bad input is its note; an internal error (a report
     /// that broke an invariant) stops the plan.
-    public func answer(target: Target, jobs: Int = 1, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Answer] {
-        var answers = try candidates.parallelMap(jobs: jobs, progress: progress) { candidate throws(InternalError) -> Answer in
+    public func answer(target: Target, objective: Objective = .gpus, jobs: Int = 1,
+                       progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Answer] {
+        let answers = try candidates.parallelMap(jobs: jobs, progress: progress) { candidate throws(InternalError) -> Answer in
             do {
                 // Replicas are independent, so throughput grows about linearly with nodes: start
                 // from the estimate one node gives, then step to the smallest count that meets it.
@@ -155,10 +167,14 @@ public struct CapacityPlan: Sendable {
                 while nodes > 1, Self.meets(try outcome(nodes - 1), target, meanOutput: meanOutput) { nodes -= 1 }
                 let chosen = try outcome(nodes)
                 let gpus = chosen.deployment.gpus
+                let watts = chosen.metrics.meanPowerWattsPerGPU * Double(gpus)
+                let perHour = scenario.prices?.usdPerHour(gpus: gpus, watts: watts)
                 return Answer(candidate: candidate.name, gpu: scenario.gpu.id, nodes: nodes, gpus: gpus,
                               outputTokensPerS: chosen.metrics.outputTokensPerSecond,
                               outputTokensPerSPerGPU: chosen.metrics.outputTokensPerSecond / Double(gpus),
-                              maxQPS: chosen.qps, powerKW: Double(gpus) * scenario.gpu.powerWatts / 1000)
+                              maxQPS: chosen.qps, powerKW: Double(gpus) * scenario.gpu.powerWatts / 1000,
+                              meanPowerKW: watts / 1000, usdPerHour: perHour,
+                              usdPerMillionOutputTokens: perHour.map { $0 / max(chosen.metrics.outputTokensPerSecond * 3600, 1e-9) * 1e6 })
             } catch let error as InputError {
                 return Answer(candidate: candidate.name, gpu: "-", note: error.description.replacingOccurrences(of: "\n", with: "; "))
             } catch let error as InternalError {
@@ -167,25 +183,34 @@ public struct CapacityPlan: Sendable {
                 return Answer(candidate: candidate.name, gpu: "-", note: "\(error)")
             }
         }
+        return Self.ranked(answers, by: objective)
+    }
+
+    /// `answers` best first by `objective` (candidates without an answer last, in their order), the
+    /// best one marked.
+    static func ranked(_ answers: [Answer], by objective: Objective) -> [Answer] {
+        var answers = answers
         answers.sort { a, b in
-            switch (a.gpus, b.gpus) {
-            case let (x?, y?): return x != y ? x < y : (a.powerKW ?? 0) < (b.powerKW ?? 0)
-            case (_?, nil): return true
-            default: return false
+            guard a.gpus != nil, b.gpus != nil else { return a.gpus != nil && b.gpus == nil }
+            switch objective {
+            case .gpus: return a.gpus! != b.gpus! ? a.gpus! < b.gpus! : (a.powerKW ?? 0) < (b.powerKW ?? 0)
+            case .power: return (a.meanPowerKW ?? .infinity) < (b.meanPowerKW ?? .infinity)
+            case .cost: return (a.usdPerHour ?? .infinity) < (b.usdPerHour ?? .infinity)
             }
         }
         if !answers.isEmpty, answers[0].gpus != nil { answers[0].best = true }
         return answers
     }
 
-    public static func text(_ answers: [Answer], target: Target) -> String {
+    public static func text(_ answers: [Answer], target: Target, objective: Objective = .gpus) -> String {
         let goal: String
         switch target {
         case .tokensPerSecond(let x): goal = "\(Format.grouped(x, decimals: 0)) output tokens/s"
         case .queriesPerSecond(let x): goal = "\(Format.grouped(x, decimals: 2)) queries/s"
         }
         var lines = ["smallest cluster per candidate for \(goal) (at the highest rate meeting the latency limits for Server/Interactive)",
-                     "    candidate                 gpu         nodes  gpus   tokens/s   per GPU    max qps   power kW"]
+                     "    candidate                 gpu         nodes  gpus   tokens/s   per GPU    max qps   power kW"
+                        + (objective == .gpus ? "" : "    mean kW     $/hour    $/M tok")]
         // A candidate without an answer gets a row of its own and a numbered note below the table:
         // an error message is many times a column's width and would run the table together.
         var notes: [String] = []
@@ -201,10 +226,17 @@ public struct CapacityPlan: Sendable {
                          + Format.pad(Format.grouped(a.outputTokensPerS ?? 0, decimals: 0), 11)
                          + Format.pad(Format.grouped(a.outputTokensPerSPerGPU ?? 0, decimals: 0), 10)
                          + Format.pad(a.maxQPS.map { Format.grouped($0, decimals: 1) } ?? "-", 11)
-                         + Format.pad(Format.fixed(a.powerKW ?? 0, 1), 11))
+                         + Format.pad(Format.fixed(a.powerKW ?? 0, 1), 11)
+                         + (objective == .gpus ? "" : Format.pad(a.meanPowerKW.map { Format.fixed($0, 1) } ?? "-", 11)
+                            + Format.pad(a.usdPerHour.map { Format.grouped($0, decimals: 2) } ?? "-", 11)
+                            + Format.pad(a.usdPerMillionOutputTokens.map { Format.fixed($0, 3) } ?? "-", 11)))
         }
         lines += notes.isEmpty ? [] : [""] + notes + [""]
-        lines.append("* fewest GPUs (then least power, from TDP)")
+        switch objective {
+        case .gpus: lines.append("* fewest GPUs (then least power, from TDP)")
+        case .power: lines.append("* least modelled mean power (GPUs only; low confidence until fitted to MLPerf Power)")
+        case .cost: lines.append("* fewest dollars per hour, from the base scenario's cost: prices")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

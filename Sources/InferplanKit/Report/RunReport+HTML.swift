@@ -12,6 +12,7 @@ extension RunReport {
             row("serving", "\(scheduler) batching, \(kvPolicy) KV cache, \(router) router"),
             row("completed", "\(Format.grouped(completedSamples)) of \(Format.grouped(issuedSamples)) samples in \(Format.grouped(simulatedS, decimals: 2)) s simulated"),
             row("batch", "\(Format.grouped(meanBatchSeqs)) sequences per step (mean); \(Format.grouped(preemptions)) preemptions"),
+            row("power", "\(Format.grouped(meanPowerWPerGPU, decimals: 0)) W mean, \(Format.grouped(peakPowerWPerGPU, decimals: 0)) W peak per GPU; \(Format.grouped(energyJ / 1e6, decimals: 2)) MJ; \(Format.grouped(joulesPerQuery, decimals: 1)) J per query"),
             row("memory", "weights \(Format.fixed(weightsGBPerGPU, 1)) GB per GPU; KV \(Format.grouped(kvCapacityTokensPerReplica)) tokens per replica, peak \(Format.percent(kvPeakFraction))"),
         ]
         if let latencyLimits, let latencyLimitsMet {
@@ -25,6 +26,8 @@ extension RunReport {
         headline.append((Format.grouped(ttftMs.p99, decimals: 1) + " ms", "p99 time to first token"))
         headline.append((Format.grouped(tpotMs.p99, decimals: 1) + " ms", "p99 time per output token"))
         if let latencyLimitsMet { headline.append((latencyLimitsMet ? "met" : "NOT met", "latency limits")) }
+        headline.append((Format.grouped(outputTokensPerJoule, decimals: 2), "output tokens per joule (GPUs)"))
+        if let usdPerMillionOutputTokens { headline.append(("$" + Format.grouped(usdPerMillionOutputTokens, decimals: 3), "per million output tokens")) }
 
         let latency = [("TTFT", ttftMs), ("TPOT", tpotMs)].map { name, s in
             [name] + [s.p50, s.p90, s.p99, s.mean].map { Format.grouped($0, decimals: 1) }

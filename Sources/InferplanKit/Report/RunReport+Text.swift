@@ -36,6 +36,10 @@ extension RunReport {
             lines.append("  limits      p99 TTFT <= \(Format.grouped(latencyLimits.ttftP99Ms, decimals: 0)) ms, p99 TPOT <= \(Format.grouped(latencyLimits.tpotP99Ms, decimals: 0)) ms: \(latencyLimitsMet ? "met" : "NOT met")")
         }
         lines.append("")
+        lines.append("  power       \(Format.grouped(meanPowerWPerGPU, decimals: 0)) W mean, \(Format.grouped(peakPowerWPerGPU, decimals: 0)) W peak per GPU (\(Format.grouped(meanPowerWPerNode / 1000, decimals: 1)) kW per node, GPUs only); \(Format.grouped(outputTokensPerJoule, decimals: 2)) output tokens/J, \(Format.grouped(joulesPerQuery, decimals: 1)) J per query")
+        if let clusterUSDPerHour, let usdPerMillionOutputTokens {
+            lines.append("  cost        $\(Format.grouped(clusterUSDPerHour, decimals: 2)) per hour for the cluster; $\(Format.grouped(usdPerMillionOutputTokens, decimals: 3)) per million output tokens")
+        }
         lines.append("  batch       \(Format.grouped(meanBatchSeqs)) sequences per step (mean); \(Format.grouped(preemptions)) preemptions")
         lines.append("  memory      weights \(Format.fixed(weightsGBPerGPU, 1)) GB per GPU; KV cache \(Format.grouped(kvCapacityTokensPerReplica)) tokens per replica, peak \(Format.percent(kvPeakFraction))")
         if let repeatSummary {

@@ -63,6 +63,18 @@ public struct RunReport: Sendable, Encodable {
     public var explain: [StepExplanation]?
     /// The scenario's warnings (`Scenario.warnings`): allowed, probably not meant.
     public var warnings: [String]
+    /// Power and energy of the GPUs (`PowerProfile`; low confidence until fitted to MLPerf Power).
+    /// Per node: the GPUs only (host power is not modelled yet).
+    public var meanPowerWPerGPU: Double
+    public var peakPowerWPerGPU: Double
+    public var meanPowerWPerNode: Double
+    public var energyJ: Double
+    public var outputTokensPerJoule: Double
+    public var joulesPerQuery: Double
+    /// With the scenario's `cost:`: the cluster's dollars per hour (GPU-hours and energy) and per
+    /// million output tokens at the operating point (the max rate for a search).
+    public var clusterUSDPerHour: Double?
+    public var usdPerMillionOutputTokens: Double?
     /// The overrides applied to the scenario file (`Scenario.overrides`), so that a header naming
     /// the file's scenario never reads as if it described the file unchanged.
     public var overrides: [String]
@@ -80,6 +92,8 @@ public struct RunReport: Sendable, Encodable {
         case meanBatchSeqs, kvPeakFraction
         case kvCapacityTokensPerReplica, weightsGBPerGPU
         case simulatedS, wallS, explain, warnings, overrides
+        case meanPowerWPerGPU, peakPowerWPerGPU, meanPowerWPerNode, energyJ, outputTokensPerJoule, joulesPerQuery
+        case clusterUSDPerHour, usdPerMillionOutputTokens
     }
 
     public struct GroupReport: Sendable, Encodable {
@@ -165,5 +179,16 @@ public struct RunReport: Sendable, Encodable {
         simulatedS = metrics.simulatedSeconds
         wallS = includeWallTime ? metrics.wallSeconds : nil
         events = metrics.events
+        meanPowerWPerGPU = metrics.meanPowerWattsPerGPU
+        peakPowerWPerGPU = metrics.peakPowerWattsPerGPU
+        meanPowerWPerNode = metrics.meanPowerWattsPerGPU * Double(deployment.gpus) / Double(max(1, deployment.nodes))
+        energyJ = metrics.energyJoules
+        outputTokensPerJoule = metrics.outputTokensPerJoule
+        joulesPerQuery = metrics.joulesPerQuery
+        if let prices = scenario.prices {
+            let perHour = prices.usdPerHour(gpus: deployment.gpus, watts: metrics.meanPowerWattsPerGPU * Double(deployment.gpus))
+            clusterUSDPerHour = perHour
+            usdPerMillionOutputTokens = metrics.outputTokensPerSecond > 0 ? perHour / (metrics.outputTokensPerSecond * 3600) * 1e6 : nil
+        }
     }
 }

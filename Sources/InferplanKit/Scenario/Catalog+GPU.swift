@@ -2,7 +2,7 @@ import Foundation
 
 extension Catalog {
     static let gpuKeys = ["id", "name", "vendor", "generation", "memory_gb", "memory_bandwidth_tb_s", "dense_tflops",
-                          "power_w", "scale_up", "efficiency", "source", "confidence", "notes"]
+                          "power_w", "idle_w", "power_compute_share", "scale_up", "efficiency", "source", "confidence", "notes"]
 
     /// Decodes a GPU entry. Its `efficiency` is a profile id, a path, or an inline mapping.
     public func gpu(_ document: YAMLValue, baseDirectory: String) throws -> GPUSpec {
@@ -30,7 +30,7 @@ extension Catalog {
             efficiency = try self.efficiency(self.document(.efficiency, reference: efficiencyValue, baseDirectory: baseDirectory),
                                              datasheet: datasheet, baseDirectory: baseDirectory)
         }
-        return GPUSpec(
+        var spec = GPUSpec(
             id: try map.required("id").string(),
             name: try map.required("name").string(),
             vendor: try map.optional("vendor")?.string() ?? "",
@@ -43,6 +43,12 @@ extension Catalog {
             efficiency: efficiency,
             source: try map.required("source", hint: "where the numbers come from").string(),
             confidence: try map.optional("confidence")?.string() ?? "unstated")
+        spec.idleWatts = try map.optional("idle_w")?.double(in: 0...100_000, unit: "W")
+        spec.powerComputeShare = try map.optional("power_compute_share")?.double(in: 0...1)
+        if let idle = spec.idleWatts, idle > spec.powerWatts, let value = map.optional("idle_w") {
+            throw value.error("idle power \(idle) W is above the power limit \(spec.powerWatts) W", valid: "at most power_w")
+        }
+        return spec
     }
 
     func scaleUpLink(_ value: YAMLValue) throws -> ScaleUpLink {

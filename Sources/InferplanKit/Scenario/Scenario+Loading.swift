@@ -4,7 +4,7 @@ import Foundation
 extension Scenario {
     /// The most requests one run may hold in memory (`Workload.maxRequests`).
     public static let maxRequests = Workload.maxRequests
-    public static let topLevelKeys = ["name", "model", "hardware", "precision", "parallelism", "serving", "workload"]
+    public static let topLevelKeys = ["name", "model", "hardware", "precision", "parallelism", "serving", "workload", "cost"]
 
     /// Reads a scenario file, applies `--set` overrides, and resolves catalog references.
     public static func load(path: String, overrides: [Override] = [], catalog: Catalog = .bundled) throws -> Scenario {
@@ -73,6 +73,7 @@ extension Scenario {
         for index in groups.indices {
             groups[index].gpu.efficiency.release = serving.stackRelease
         }
+        prices = try Self.prices(root.optional("cost"), note: note)
         workload = try Self.workload(workloadMap, benchmark: benchmark, baseDirectory: baseDirectory, maxContext: model.maxContext, note: note)
         self.locations = locations
     }

@@ -14,6 +14,8 @@ public struct Scenario: Sendable {
     public var serving: ServingConfig
     public var workload: Workload
     public var benchmark: BenchmarkPreset?
+    /// `cost:` (nil: no dollars in the report).
+    public var prices: Prices?
     /// Key path -> `file:line` (or `--set ...`), for errors found after decoding.
     public var locations: [String: String]
     /// The scenario as decoded - its file, and the YAML after every `--set` - echoed with an

@@ -34,6 +34,11 @@ public final class Replica {
     private let scheduler: any BatchScheduler
     private let stepModel: StepTimeModel
     private let jitter: StepJitter?
+    /// How its GPUs' power follows their activity.
+    public let power: PowerProfile
+    /// GPUs one step of this replica occupies: its tensor group (a pipelined replica is one
+    /// replica object per stage's virtual engine).
+    public var gpus: Int { stepModel.tensorParallel }
 
     public init(index: Int, node: Int, group: Int = 0, role: Role, state: ReplicaState, scheduler: any BatchScheduler,
                 stepModel: StepTimeModel, weight: Double = 1, slowdown: Double = 1, jitter: StepJitter? = nil) {
@@ -47,6 +52,18 @@ public final class Replica {
         self.stepModel = stepModel
         self.slowdown = slowdown
         self.jitter = jitter
+        power = stepModel.gpu.power
+    }
+
+    /// Times one step of `work` on this replica (its speed and jitter applied) and books the
+    /// dynamic energy its GPUs draw over it. Returns the step's seconds. O(1).
+    private func costStep(_ work: StepWork) -> Double {
+        let activity = stepModel.activity(for: work)
+        let seconds = activity.seconds * slowdown * (jitter?.next() ?? 1)
+        let joules = power.dynamicJoules(seconds: seconds, computeBusy: activity.computeBusy, memoryBusy: activity.memoryBusy)
+        state.dynamicJoulesPerGPU += joules
+        if seconds > 0 { state.peakDynamicWattsPerGPU = max(state.peakDynamicWattsPerGPU, joules / seconds) }
+        return seconds
     }
 
     public func enqueue(_ request: Int) {
@@ -74,7 +91,7 @@ public final class Replica {
         stepsInFlight = 1
         state.batchSequencesSum += state.decodeCount + state.planned.count
         state.peakUsedBlocks = max(state.peakUsedBlocks, state.usedBlocks)
-        var end = now + stepModel.time(for: work) * slowdown * (jitter?.next() ?? 1)
+        var end = now + costStep(work)
         guard decodeRun, state.planned.isEmpty, state.prefilling.isEmpty, state.waiting.isEmpty, state.transferred.isEmpty,
               state.decodeCount > 0 else { return end }
         // The run ends at the step a sequence finishes in (`finishing` holds the step count after
@@ -87,7 +104,7 @@ public final class Replica {
             state.batchSequencesSum += state.decodeCount
             state.peakUsedBlocks = max(state.peakUsedBlocks, state.usedBlocks)
             work.decodeContextTokens += Double(state.decodeCount)
-            end = end + stepModel.time(for: work) * slowdown * (jitter?.next() ?? 1)
+            end = end + costStep(work)
             stepsInFlight += 1
         }
         return end

@@ -63,6 +63,10 @@ public struct ReplicaState {
     /// Blocks promised to admitted requests under `.reserve` (prompt + all output).
     public internal(set) var reservedBlocks = 0
     /// Blocks the decodes of the step in flight allocated.
+    /// Energy each GPU of the replica drew above idle over its steps, joules (`PowerProfile`), and
+    /// the most it drew above idle in one step, watts.
+    public internal(set) var dynamicJoulesPerGPU = 0.0
+    public internal(set) var peakDynamicWattsPerGPU = 0.0
     var plannedDecodeBlocks = 0
     /// KV tokens actually cached now.
     public internal(set) var usedTokens = 0

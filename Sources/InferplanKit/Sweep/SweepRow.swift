@@ -13,7 +13,8 @@ public struct SweepRow: Sendable, Equatable {
     public static let figureNames = ["output_tokens_per_s", "output_tokens_per_s_per_gpu", "gpus", "nodes", "replicas",
                                      "max_qps", "qps", "ttft_p50_ms", "ttft_p99_ms", "tpot_p50_ms", "tpot_p99_ms",
                                      "latency_limits_met", "completed_samples", "power_kw",
-                                     "ttft_p99_limit_ms", "tpot_p99_limit_ms"]
+                                     "ttft_p99_limit_ms", "tpot_p99_limit_ms",
+                                     "mean_power_w_per_gpu", "output_tokens_per_joule", "usd_per_million_output_tokens"]
 
     public init(point: Int, axisValues: [String], figures: [Double?], error: String?) {
         self.point = point
@@ -37,6 +38,7 @@ public struct SweepRow: Sendable, Equatable {
                 report.latencyLimitsMet.map { $0 ? 1 : 0 }, Double(report.completedSamples),
                 Double(report.gpus) * scenario.gpu.powerWatts / 1000,
                 report.latencyLimits?.ttftP99Ms, report.latencyLimits?.tpotP99Ms,
+                report.meanPowerWPerGPU, report.outputTokensPerJoule, report.usdPerMillionOutputTokens,
             ]
             return SweepRow(point: point, axisValues: values, figures: figures, error: nil)
         } catch let error as InputError {
