@@ -146,6 +146,24 @@ import Testing
         #expect(pareto.contains("font-size=\"9\" fill=\"#333\">2</text>") && pareto.contains("font-size=\"9\" fill=\"#333\">6</text>"))
     }
 
+    /// With prices in the base scenario, a sweep's page adds per-GPU throughput against dollars per
+    /// million tokens, and the table its tokens per joule and dollars.
+    @Test func sweepPageWithPricesChartsDollars() throws {
+        let dir = try scratch.folder()
+        try (Fixtures.defaultScenarioYAML.replacingOccurrences(of: "samples: 2000", with: "samples: 300")
+            .replacingOccurrences(of: "gpus_per_node: 8", with: "gpus_per_node: 1") + "\ncost: {gpu_hour_usd: 3}\n")
+            .write(toFile: dir + "/base.yaml", atomically: true, encoding: .utf8)
+        try "base: base.yaml\naxes:\n  hardware.gpu: [h200-sxm, b200]\n".write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
+        let sweep = try SweepDefinition(path: dir + "/s.yaml")
+        let results = try SweepResults(directory: dir + "/out", sweep: sweep, shard: .whole)
+        try SweepRunner(sweep: sweep, results: results, jobs: 2).run()
+        let html = try SweepHTMLReport(results: dir + "/out").html()
+        #expect(html.contains("Throughput per GPU vs dollars per million tokens"))
+        #expect(html.contains("<th>$/M tokens</th>") && html.contains("<th>tokens/J</th>"))
+        let row = try #require(results.rows[0])
+        #expect((row.figure("usd_per_million_output_tokens") ?? nil) != nil && (row.figure("output_tokens_per_joule") ?? 0) > 0)
+    }
+
     /// Byte-for-byte reproducible pages: the clip ids come from the titles, not from hashes.
     @Test func chartsAreDeterministic() {
         let chart = SVGChart(title: "A / B", x: .init(label: "x"), y: .init(label: "y"), series: [.init(name: "s", points: [(1, 2), (2, 3)])])

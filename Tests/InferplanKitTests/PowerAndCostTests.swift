@@ -99,3 +99,46 @@ import Testing
         #expect(CapacityPlan.ranked([smallButDear, cheapButBig], by: .cost)[0].best)
     }
 }
+
+extension PowerAndCostTests {
+    /// A cap at 70% of TDP (490 W of 700) slows a compute-bound prefill step and leaves a
+    /// memory-bound decode step alone. By hand (times in ms, idle 105 W, share 0.7):
+    /// - prefill: 10 compute-bound + 1 other; busy 10.5 compute, 2 memory: at full clock
+    ///   105 + 595 x (0.7 x 10.5 + 0.3 x 2) / 11 = 535 W > 490. At clock f the power is
+    ///   105 + 595 x (7.35 f^2 + 0.6) / (10 / f + 1) = 490, i.e. 7.35 f^3 - 0.0471 f - 6.4706 = 0:
+    ///   f = 0.9607, the step 10 / f + 1 = 11.409 ms, 3.7% longer.
+    /// - decode: 10 ms of memory-bound operators, busy 1 compute, 8 memory: 105 + 595 x 3.1 / 10 =
+    ///   289 W, under the cap: unchanged.
+    @Test func aPowerCapSlowsComputeBoundStepsNotMemoryBoundOnes() {
+        let capped = PowerProfile(tdpWatts: 700, capWatts: 490)
+        let prefill = capped.capped(computeBound: 0.010, other: 0.001, computeBusy: 0.0105, memoryBusy: 0.002)
+        #expect(abs(prefill.clock - 0.9607) < 2e-4)
+        #expect(abs(prefill.seconds - 0.011409) < 2e-6)
+        // At that clock the step draws the cap, to the bisection's precision.
+        #expect(abs(105 + prefill.dynamicJoules / prefill.seconds - 490) < 1e-6)
+        let decode = capped.capped(computeBound: 0, other: 0.010, computeBusy: 0.001, memoryBusy: 0.008)
+        #expect(decode.clock == 1 && decode.seconds == 0.010)
+        #expect(abs(decode.dynamicJoules - 595 * (0.7 * 0.001 + 0.3 * 0.008)) < 1e-12)
+        // Without a cap nothing changes.
+        let free = PowerProfile(tdpWatts: 700).capped(computeBound: 0.010, other: 0.001, computeBusy: 0.0105, memoryBusy: 0.002)
+        #expect(free.clock == 1 && free.seconds == 0.011)
+    }
+
+    /// In a run: a cap lowers throughput and peak power, raises tokens per joule, and never lets a
+    /// step draw more than the cap; a cap below idle is refused, naming the key.
+    @Test func aCappedClusterRunsSlowerAndWithinItsCap() throws {
+        let yaml = Fixtures.defaultScenarioYAML.replacingOccurrences(of: "samples: 2000", with: "samples: 800")
+        let free = try ScenarioRun.run(Fixtures.scenario(yaml)).metrics
+        let cappedScenario = try Fixtures.scenario(yaml, overrides: [Override(parsing: "hardware.power_cap_w=300")])
+        let capped = try ScenarioRun.run(cappedScenario).metrics
+        #expect(capped.outputTokensPerSecond < free.outputTokensPerSecond)
+        #expect(capped.peakPowerWattsPerGPU <= 300 + 1e-6 && free.peakPowerWattsPerGPU > 300)
+        #expect(capped.outputTokensPerJoule > free.outputTokensPerJoule)
+        do {
+            _ = try Fixtures.scenario(yaml, overrides: [Override(parsing: "hardware.power_cap_w=90")])
+            Issue.record("a cap below idle was taken")
+        } catch let error as InputError {
+            #expect(error.keyPath == "hardware.power_cap_w" && error.problem.contains("idle power"))
+        }
+    }
+}

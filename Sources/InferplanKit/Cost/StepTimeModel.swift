@@ -113,17 +113,21 @@ public final class StepTimeModel: Sendable {
     /// the formats' dense peaks and of traffic at the peak bandwidth, summed over its operators
     /// (what `PowerProfile` turns into joules). One pass over the operators; with speculative
     /// decoding the time is `time(for:)`'s and the busy times those of the work as given.
-    public func activity(for work: StepWork) -> (seconds: Double, computeBusy: Double, memoryBusy: Double) {
-        var device = 0.0, compute = 0.0, memory = 0.0
-        forEachOperator(of: work) { _, flops, bytes, format, seconds, _ in
+    public func activity(for work: StepWork) -> StepActivity {
+        var device = 0.0, compute = 0.0, memory = 0.0, computeBound = 0.0
+        forEachOperator(of: work) { _, flops, bytes, format, seconds, bound in
             device += seconds
             compute += flops * inversePeakFLOPS[format.index]
             memory += bytes * inverseBandwidth
+            if bound == .compute { computeBound += seconds }
         }
-        guard speculation == nil || work.decodeSequences == 0 else { return (time(for: work), compute, memory) }
+        guard speculation == nil || work.decodeSequences == 0 else {
+            return StepActivity(seconds: time(for: work), computeBusy: compute, memoryBusy: memory, computeBound: computeBound)
+        }
         let host = gpu.efficiency.hostSecondsPerSequence * Double(work.scheduledSequences)
         let combined = gpu.efficiency.hostOverlapped ? max(device, host) : device + host
-        return (gpu.efficiency.stepOverheadSeconds + combined, compute, memory)
+        return StepActivity(seconds: gpu.efficiency.stepOverheadSeconds + combined, computeBusy: compute, memoryBusy: memory,
+                            computeBound: computeBound)
     }
 
     /// GPU time of the step's operators, with the host's per-sequence work overlapped or added,
@@ -156,4 +160,14 @@ public final class StepTimeModel: Sendable {
                                   seconds: gpu.efficiency.stepOverheadSeconds, bound: .overhead))
         return costs
     }
+}
+
+/// One step's time and how busy it keeps a GPU (`StepTimeModel.activity(for:)`), seconds each.
+public struct StepActivity: Sendable, Equatable {
+    public var seconds: Double
+    /// Arithmetic at the formats' dense peaks, and HBM traffic at the peak bandwidth.
+    public var computeBusy: Double
+    public var memoryBusy: Double
+    /// The part of `seconds` in compute-bound operators: what a lower clock stretches.
+    public var computeBound: Double
 }

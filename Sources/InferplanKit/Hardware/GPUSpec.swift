@@ -14,6 +14,8 @@ public struct GPUSpec: Sendable, Equatable {
     /// Idle power and the split of dynamic power (`PowerProfile`); nil: the stated defaults.
     public var idleWatts: Double?
     public var powerComputeShare: Double?
+    /// A power limit set below TDP for this deployment (`hardware.power_cap_w`), watts.
+    public var powerCapWatts: Double?
     public var scaleUp: ScaleUpLink
     public var efficiency: EfficiencyProfile
     public var source: String
@@ -37,7 +39,9 @@ public struct GPUSpec: Sendable, Equatable {
     }
 
     /// How its power follows its activity.
-    public var power: PowerProfile { PowerProfile(tdpWatts: powerWatts, idleWatts: idleWatts, computeShare: powerComputeShare) }
+    public var power: PowerProfile {
+        PowerProfile(tdpWatts: powerWatts, idleWatts: idleWatts, computeShare: powerComputeShare, capWatts: powerCapWatts)
+    }
 
     /// The format a GEMM actually runs in: the wanted one if the GPU has units for it, else the
     /// narrowest wider format it has. FP4 weights on Hopper or MI300X are dequantised and multiplied

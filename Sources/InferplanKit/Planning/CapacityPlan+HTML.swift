@@ -20,12 +20,14 @@ extension CapacityPlan {
         let rows = answers.map { a -> [String] in
             [a.candidate + (a.best ? " *" : ""), a.gpu, a.nodes.map(String.init) ?? "-", a.gpus.map(String.init) ?? "-",
              a.outputTokensPerS.map { Format.grouped($0, decimals: 0) } ?? "-", a.outputTokensPerSPerGPU.map { Format.grouped($0, decimals: 0) } ?? "-",
-             a.maxQPS.map { Format.grouped($0, decimals: 2) } ?? "-", a.powerKW.map { Format.fixed($0, 1) } ?? "-", a.note ?? ""]
+             a.maxQPS.map { Format.grouped($0, decimals: 2) } ?? "-", a.powerKW.map { Format.fixed($0, 1) } ?? "-",
+             a.meanPowerKW.map { Format.fixed($0, 1) } ?? "-", a.usdPerHour.map { Format.grouped($0, decimals: 2) } ?? "-",
+             a.usdPerMillionOutputTokens.map { Format.fixed($0, 3) } ?? "-", a.note ?? ""]
         }
         let body = HTMLPage.headline(headline) + HTMLPage.charts(charts)
             + HTMLPage.section("Smallest cluster per candidate")
-            + HTMLPage.table(header: ["candidate", "GPU", "nodes", "GPUs", "tokens/s", "per GPU", "max qps", "power kW", "note"],
-                             rows: rows, textColumns: [0, 1, 8],
+            + HTMLPage.table(header: ["candidate", "GPU", "nodes", "GPUs", "tokens/s", "per GPU", "max qps", "TDP kW", "mean kW", "$/hour", "$/M tokens", "note"],
+                             rows: rows, textColumns: [0, 1, 11],
                              rowClasses: answers.map { $0.best ? "best" : ($0.gpus == nil ? "bad" : nil) })
             + HTMLPage.note("* fewest GPUs (then least power, from TDP). Server and Interactive candidates are measured at the highest rate meeting the p99 limits.")
         return HTMLPage.page(title: "inferplan plan - \(goal)", subtitle: file, body: body)

@@ -23,7 +23,8 @@ extension Scenario {
     /// `hardware`: one group (`gpu`, `gpus_per_node`, `nodes`) or `node_groups: [{gpu:, nodes:, gpus_per_node:}, ...]`.
     static func nodeGroups(_ value: YAMLValue, catalog: Catalog, baseDirectory: String,
                            note: (YAMLValue) -> YAMLValue) throws -> [NodeGroup] {
-        let hardware = try value.mapping(allowed: ["node", "gpu", "gpus_per_node", "nodes", "node_groups", "scale_out"])
+        let hardware = try value.mapping(allowed: ["node", "gpu", "gpus_per_node", "nodes", "node_groups", "scale_out",
+                                                   "power_cap_w", "node_power_cap_w"])
         func scaleOut(_ value: YAMLValue?, gpusPerNode: Int) throws -> ScaleOutNetwork? {
             guard let value else { return nil }
             let m = try note(value).mapping(allowed: ["name", "gbps_per_node", "latency_us"])
@@ -130,5 +131,27 @@ extension Scenario {
         }
         result.tensor = max(1, result.tensor)
         return result
+    }
+
+    /// `hardware.power_cap_w` (per GPU) or `hardware.node_power_cap_w` (a node's GPUs together,
+    /// split evenly: they run at once): a limit below TDP at which the clock drops
+    /// (`PowerProfile.capped`). Above TDP it changes nothing.
+    static func applyPowerCaps(_ value: YAMLValue, to groups: inout [NodeGroup], note: (YAMLValue) -> YAMLValue) throws {
+        let hardware = try value.mapping(allowed: ["node", "gpu", "gpus_per_node", "nodes", "node_groups", "scale_out",
+                                                   "power_cap_w", "node_power_cap_w"])
+        let perGPU = try hardware.optional("power_cap_w").map { try note($0).double(in: 1...100_000, unit: "W") }
+        let perNode = try hardware.optional("node_power_cap_w").map { try note($0).double(in: 1...10_000_000, unit: "W") }
+        if perGPU != nil, let value = hardware.optional("node_power_cap_w") {
+            throw value.error("power_cap_w and node_power_cap_w cannot both be given", valid: "a cap per GPU, or one per node")
+        }
+        for index in groups.indices {
+            guard let cap = perGPU ?? perNode.map({ $0 / Double(groups[index].gpusPerNode) }) else { continue }
+            let gpu = groups[index].gpu
+            if cap <= gpu.power.idleWatts, let value = hardware.optional("power_cap_w") ?? hardware.optional("node_power_cap_w") {
+                throw value.error("a cap of \(Format.grouped(cap, decimals: 0)) W per GPU is at or below \(gpu.id)'s idle power (\(Format.grouped(gpu.power.idleWatts, decimals: 0)) W): it could never run",
+                                  valid: "more than \(Format.grouped(gpu.power.idleWatts, decimals: 0)) W per GPU (TDP is \(Format.grouped(gpu.powerWatts, decimals: 0)) W)")
+            }
+            groups[index].gpu.powerCapWatts = cap
+        }
     }
 }

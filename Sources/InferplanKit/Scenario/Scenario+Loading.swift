@@ -59,7 +59,8 @@ extension Scenario {
         }
 
         let hardwareValue = try root.required("hardware", hint: "{gpu: h200-sxm, gpus_per_node: 8, nodes: 1}")
-        let nodeGroups = try Self.nodeGroups(hardwareValue, catalog: catalog, baseDirectory: baseDirectory, note: note)
+        var nodeGroups = try Self.nodeGroups(hardwareValue, catalog: catalog, baseDirectory: baseDirectory, note: note)
+        try Self.applyPowerCaps(hardwareValue, to: &nodeGroups, note: note)
         groups = nodeGroups
 
         let precisionMap = try root.required("precision", hint: "{weights: fp8, kv_cache: fp8}").mapping(allowed: ["weights", "kv_cache", "lm_head"])

@@ -73,8 +73,10 @@ public struct SweepHTMLReport {
             notes.append("No workload.qps axis and no max-rate points: no latency-vs-rate charts.")
         }
         charts.append(paretoChart())
+        if rows.contains(where: { ($0.figure("usd_per_million_output_tokens") ?? nil) != nil }) { charts.append(costChart()) }
 
-        let header = ["point"] + axes + ["tokens/s", "per GPU", "GPUs", "max qps", "TTFT p99 ms", "TPOT p99 ms", "limits met", "error"]
+        let header = ["point"] + axes + ["tokens/s", "per GPU", "GPUs", "max qps", "TTFT p99 ms", "TPOT p99 ms", "limits met",
+                                         "tokens/J", "$/M tokens", "error"]
         let tableRows = rows.map { r -> [String] in
             [String(r.point)] + r.axisValues + [
                 r.figure("output_tokens_per_s").map { Format.grouped($0, decimals: 0) } ?? "",
@@ -84,6 +86,8 @@ public struct SweepHTMLReport {
                 r.figure("ttft_p99_ms").map { Format.grouped($0, decimals: 1) } ?? "",
                 r.figure("tpot_p99_ms").map { Format.grouped($0, decimals: 1) } ?? "",
                 (r.figure("latency_limits_met") ?? nil).map { $0 == 1 ? "yes" : "no" } ?? "",
+                (r.figure("output_tokens_per_joule") ?? nil).map { Format.grouped($0, decimals: 2) } ?? "",
+                (r.figure("usd_per_million_output_tokens") ?? nil).map { Format.grouped($0, decimals: 3) } ?? "",
                 r.error ?? "",
             ]
         }
@@ -163,6 +167,26 @@ public struct SweepHTMLReport {
                             labels: groups[gpu]!.map { $0.label.isEmpty ? gpu : $0.label })
         } + [.init(name: "Pareto frontier", points: frontier.sorted { $0.x < $1.x }, style: .dashed, color: "#444", markers: false)]
         return SVGChart(title: "Throughput per GPU vs speed per user", x: .init(label: "output tokens/s per user (1000 / p50 TPOT ms)"),
+                        y: .init(label: "output tokens/s per GPU", includesZero: true), series: series).svg()
+    }
+
+    /// Per-GPU throughput against dollars per million output tokens (with the scenario's `cost:`),
+    /// one colour per GPU, each point labelled with its other axis values.
+    private func costChart() -> String {
+        let gpuAxis = axes.firstIndex(of: "hardware.gpu")
+        var groups: [String: [(x: Double, y: Double, label: String)]] = [:]
+        var order: [String] = []
+        for r in rows where r.error == nil {
+            guard let usd = r.figure("usd_per_million_output_tokens") ?? nil, let perGPU = r.figure("output_tokens_per_s_per_gpu") else { continue }
+            let gpu = gpuAxis.map { r.axisValues[$0] } ?? "points"
+            if groups[gpu] == nil { order.append(gpu) }
+            groups[gpu, default: []].append((usd, perGPU, r.axisValues.enumerated().filter { $0.offset != gpuAxis }.map(\.element).joined(separator: " ")))
+        }
+        let series = order.map { gpu in
+            SVGChart.Series(name: gpu, points: groups[gpu]!.map { ($0.x, $0.y) }, style: .scatter,
+                            labels: groups[gpu]!.map { $0.label.isEmpty ? gpu : $0.label })
+        }
+        return SVGChart(title: "Throughput per GPU vs dollars per million tokens", x: .init(label: "$ per million output tokens", includesZero: true),
                         y: .init(label: "output tokens/s per GPU", includesZero: true), series: series).svg()
     }
 }
