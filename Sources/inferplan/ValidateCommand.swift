@@ -29,6 +29,9 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
+    @Flag(name: .long, help: "Compare scaling instead: per-GPU throughput of a submitter's larger systems over its smallest, published and predicted (only the rows that form such pairs are predicted).")
+    var scaling = false
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -43,6 +46,17 @@ struct ValidateCommand: ParsableCommand {
             validator.efficiencyOverrides[String(parts[0])] = value
         }
         let progress = ProgressDisplay(label: "validate", unit: "rows")
+        if scaling {
+            try output.refuseHTML(command: "validate --scaling")
+            let results = try table.rows.map { try PublishedResult(row: $0, file: table.file) }
+            let wanted = Set(ScalingValidation.pairs(of: results).flatMap { [$0.reference, $0.row] })
+            let chosen = results.indices.filter(wanted.contains)
+            let predicted = validator.validate(chosen.map { results[$0] }, jobs: max(1, jobs ?? availableCores)) { progress.update(done: $0, total: $1) }
+            if let bug = predicted.lazy.compactMap(\.internalError).first { throw bug }
+            let comparison = ScalingValidation(rows: predicted)
+            try output.write(text: comparison.text, json: { try ReportJSON.encode(comparison) }, html: nil)
+            return
+        }
         let report = try validator.validate(table, jobs: max(1, jobs ?? availableCores)) { progress.update(done: $0, total: $1) }
         if let bug = report.rows.lazy.compactMap(\.internalError).first { throw bug }
         try output.write(text: report.text, json: { try ReportJSON.encode(report) }, html: { report.html(file: csv ?? Catalog.publishedResultsPath) })
