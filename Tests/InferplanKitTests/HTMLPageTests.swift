@@ -70,9 +70,10 @@ import Testing
         let study = try ScalingStudy(path: dir + "/s.yaml", overrides: [], nodeCounts: [1, 2, 3], jobs: 2)
         let html = study.html()
         assertSelfContained(html)
-        // Offline: throughput and efficiency; no latency panels.
-        #expect(svgCount(html) == 2)
-        let charts = html.components(separatedBy: "<svg").dropFirst()
+        // Offline: throughput, efficiency and the loss waterfall; no latency panels.
+        #expect(svgCount(html) == 3)
+        let charts = html.components(separatedBy: "<svg").dropFirst().filter { !$0.contains("against ideal scaling") }
+        #expect(charts.count == 2)
         for chart in charts {
             #expect(xTickLabels(chart).allSatisfy { Int($0) != nil }, "node ticks: \(xTickLabels(chart))")
         }

@@ -22,6 +22,16 @@ extension ScalingStudy {
                               .init(name: "per node", points: good.map { (Double($0.nodes), 100 * $0.efficiencyPerNode) }, style: .dashed)],
                      references: [.init(label: "100%", y: 100)], width: 520).svg(),
         ]
+        let waterfall = good.compactMap { p in p.losses.map { (p, $0) } }
+        if !waterfall.isEmpty {
+            charts.append(SVGStackedBars(
+                title: "Where per-GPU throughput goes against ideal scaling",
+                segments: ["efficiency", "harness", "stragglers", "collectives", "tail"],
+                bars: waterfall.map { p, l in
+                    .init(label: "\(p.nodes) node\(p.nodes == 1 ? "" : "s")",
+                          values: [1 - l.total, l.harness, l.stragglers, l.collectives, l.tail].map { max(0, $0) })
+                }, width: 520).svg())
+        }
         if workloadScenario != "offline" {
             charts += [("TTFT", \Point.ttftP99Ms), ("TPOT", \Point.tpotP99Ms)].map { name, value in
                 SVGChart(title: "p99 \(name) at each count's max rate", x: nodes, y: .init(label: "p99 \(name) ms", includesZero: true),

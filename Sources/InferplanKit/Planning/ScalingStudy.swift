@@ -19,9 +19,13 @@ public struct ScalingStudy: Sendable, Encodable {
         public var ttftP99Ms: Double
         public var tpotP99Ms: Double
         public var error: String?
+        /// Against ideal scaling from the first count, by mechanism (`ScalingStudy+Losses.swift`).
+        public var losses: Losses?
+        /// The node count asked for (`nodes` is the cluster's, several groups' together).
+        var count = 0
 
         enum CodingKeys: String, CodingKey {
-            case nodes, gpus, efficiency, error
+            case nodes, gpus, efficiency, error, losses
             case outputTokensPerS, outputTokensPerSPerGPU
             case maxQPS, efficiencyPerNode, ttftP99Ms, tpotP99Ms
         }
@@ -58,6 +62,23 @@ public struct ScalingStudy: Sendable, Encodable {
                     / (first.outputTokensPerS / Double(first.nodes))
             }
         }
+        // The loss waterfall: paired runs of each count with the mechanisms off in turn (no extra
+        // run for a mechanism the scenario does not have), against the first count's throughput
+        // per GPU with all of them off.
+        let stages = try points.parallelMap(jobs: jobs) { point -> [Double]? in
+            guard point.error == nil else { return nil }
+            let scenario = try Self.load(path: path, base: base, baseNodes: baseNodes, overrides: overrides, count: point.count, more: [])
+            return try Self.stages(scenario: scenario, tokensPerS: point.outputTokensPerS) { off in
+                let variant = try Self.load(path: path, base: base, baseNodes: baseNodes, overrides: overrides, count: point.count, more: off)
+                return try ScenarioRun.outcome(variant).metrics.outputTokensPerSecond
+            }
+        }
+        if let firstIndex = points.firstIndex(where: { $0.error == nil }), let firstStages = stages[firstIndex] {
+            let idealPerGPU = firstStages[3] / Double(points[firstIndex].gpus)
+            for index in points.indices {
+                if let stages = stages[index] { points[index].losses = Self.losses(stages: stages, ideal: idealPerGPU * Double(points[index].gpus)) }
+            }
+        }
         self.points = points
         let broken = invariantViolations
         if !broken.isEmpty { throw InternalError(violations: broken, scenario: base.echo) }
@@ -79,8 +100,8 @@ public struct ScalingStudy: Sendable, Encodable {
         return broken
     }
 
-    /// One node count's point; bad input at that count is the point's error, not the study's.
-    private static func point(path: String, base: Scenario, baseNodes: [Int], overrides: [Override], count: Int) throws -> Point {
+    /// The scenario at node count `count` (every group grown alike), with `more` overrides last.
+    static func load(path: String, base: Scenario, baseNodes: [Int], overrides: [Override], count: Int, more: [Override]) throws -> Scenario {
         var extra = overrides
         // Every group grows alike: a single group gets `count` nodes; several keep their
         // proportions (count x each group's nodes / the first group's).
@@ -95,18 +116,26 @@ public struct ScalingStudy: Sendable, Encodable {
         if base.workload.scenario.isRateDriven, base.workload.trace == nil {
             extra.append(try Override(parsing: "workload.qps=max"))
         }
+        var scenario = try Scenario.load(path: path, overrides: extra + more)
+        if base.groups.count > 1 {
+            for index in scenario.groups.indices { scenario.groups[index].nodes = baseNodes[index] * count }
+        }
+        return scenario
+    }
+
+    /// One node count's point; bad input at that count is the point's error, not the study's.
+    private static func point(path: String, base: Scenario, baseNodes: [Int], overrides: [Override], count: Int) throws -> Point {
         do {
-            var scenario = try Scenario.load(path: path, overrides: extra)
-            if base.groups.count > 1 {
-                for index in scenario.groups.indices { scenario.groups[index].nodes = baseNodes[index] * count }
-            }
+            let scenario = try load(path: path, base: base, baseNodes: baseNodes, overrides: overrides, count: count, more: [])
             let outcome = try ScenarioRun.outcome(scenario)
             let gpus = outcome.deployment.gpus
             let tokens = outcome.metrics.outputTokensPerSecond
-            return Point(nodes: outcome.deployment.nodes, gpus: gpus, outputTokensPerS: tokens,
-                         outputTokensPerSPerGPU: tokens / Double(gpus), maxQPS: outcome.search?.maxQPS,
-                         efficiency: 0, efficiencyPerNode: 0,
-                         ttftP99Ms: outcome.metrics.ttftMs.p99, tpotP99Ms: outcome.metrics.tpotMs.p99, error: nil)
+            var point = Point(nodes: outcome.deployment.nodes, gpus: gpus, outputTokensPerS: tokens,
+                              outputTokensPerSPerGPU: tokens / Double(gpus), maxQPS: outcome.search?.maxQPS,
+                              efficiency: 0, efficiencyPerNode: 0,
+                              ttftP99Ms: outcome.metrics.ttftMs.p99, tpotP99Ms: outcome.metrics.tpotMs.p99, error: nil)
+            point.count = count
+            return point
         } catch let error as InputError {
             return Point(nodes: count, gpus: 0, outputTokensPerS: 0, outputTokensPerSPerGPU: 0, maxQPS: nil, efficiency: 0,
                          efficiencyPerNode: 0, ttftP99Ms: 0, tpotP99Ms: 0,
@@ -116,16 +145,21 @@ public struct ScalingStudy: Sendable, Encodable {
 
     public func text() -> String {
         var lines = ["scaling of \(scenario) (\(workloadScenario)\(workloadScenario == "offline" ? (fixedSamplesPerNode ? ", same work per node" : ", each size sized as LoadGen does: at least the minimum duration") : ", at each count's max rate under the p99 limits"))",
-                     "  nodes   gpus      tokens/s    per GPU   max qps   efficiency (per GPU / per node)"]
+                     "  nodes   gpus      tokens/s    per GPU   max qps   efficiency (per GPU / per node)   losses vs ideal: harness  stragglers  collectives  tail"]
         for p in points {
             if let error = p.error {
                 lines.append(Format.pad(String(p.nodes), 7) + "   " + error)
                 continue
             }
-            lines.append(Format.pad(String(p.nodes), 7) + Format.pad(String(p.gpus), 7) + Format.pad(Format.grouped(p.outputTokensPerS, decimals: 0), 14)
-                         + Format.pad(Format.grouped(p.outputTokensPerSPerGPU, decimals: 0), 11)
-                         + Format.pad(p.maxQPS.map { Format.grouped($0, decimals: 1) } ?? "-", 10)
-                         + "   " + Format.percent(p.efficiency) + " / " + Format.percent(p.efficiencyPerNode))
+            var line = Format.pad(String(p.nodes), 7) + Format.pad(String(p.gpus), 7) + Format.pad(Format.grouped(p.outputTokensPerS, decimals: 0), 14)
+                + Format.pad(Format.grouped(p.outputTokensPerSPerGPU, decimals: 0), 11)
+                + Format.pad(p.maxQPS.map { Format.grouped($0, decimals: 1) } ?? "-", 10)
+                + "   " + Format.pad(Format.percent(p.efficiency) + " / " + Format.percent(p.efficiencyPerNode), 17, right: false)
+            if let l = p.losses {
+                line += "                   " + Format.pad(Format.percent(l.harness, decimals: 1), 7) + Format.pad(Format.percent(l.stragglers, decimals: 1), 12)
+                    + Format.pad(Format.percent(l.collectives, decimals: 1), 13) + Format.pad(Format.percent(l.tail, decimals: 1), 7)
+            }
+            lines.append(line)
         }
         return lines.joined(separator: "\n") + "\n"
     }

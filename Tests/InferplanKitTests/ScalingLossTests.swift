@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+@testable import InferplanKit
+
+/// `scale`'s loss waterfall: paired runs with the mechanisms off in turn, against the first
+/// count's throughput per GPU with all of them off.
+@Suite struct ScalingLossTests {
+    private let scratch = ScratchFolder()
+
+    func study(_ serving: String?, counts: [Int]) throws -> ScalingStudy {
+        let path = scratch.file("\(UUID().uuidString).yaml")
+        var yaml = Fixtures.defaultScenarioYAML.replacingOccurrences(of: "samples: 2000", with: "samples: 300")
+            .replacingOccurrences(of: "gpus_per_node: 8", with: "gpus_per_node: 2")
+        if let serving { yaml = yaml.replacingOccurrences(of: "serving: {scheduler: continuous, max_batch_seqs: 1024, max_batch_tokens: 8192}", with: serving) }
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return try ScalingStudy(path: path, overrides: [], nodeCounts: counts, jobs: 2)
+    }
+
+    /// The steps add up to the whole loss against ideal: efficiency-against-ideal + losses = 1,
+    /// with the first count's tail 0; a slow load generator shows as the harness's loss and
+    /// unequal GPUs as the stragglers'.
+    @Test func theStepsAddUpToTheLossAndNameTheirMechanism() throws {
+        let result = try study("serving: {scheduler: continuous, max_batch_seqs: 1024, max_batch_tokens: 8192, "
+                               + "variability: {gpu_speed_spread: 0.1}, load_generator: {dispatch_qps: 20, latency_ms: 5}}", counts: [1, 2])
+        let points = result.points
+        let ideal = try #require(points.first).outputTokensPerSPerGPU / (1 - (points[0].losses?.total ?? 0))
+        for point in points {
+            let losses = try #require(point.losses)
+            let measured = point.outputTokensPerSPerGPU / ideal
+            #expect(abs(measured + losses.total - 1) < 1e-9, "\(point.nodes) nodes: \(measured) + \(losses.total)")
+            #expect(losses.harness > 0.01, "a 20 queries/s load generator limits \(point.nodes) nodes: \(losses)")
+            #expect(losses.stragglers > 0, "unequal GPUs cost throughput: \(losses)")
+            #expect(losses.collectives == 0)
+        }
+        #expect(abs(points[0].losses!.tail) < 1e-12)
+    }
+
+    /// Without any of the mechanisms no paired run is made: only the tail, 1 - efficiency.
+    @Test func aScenarioWithoutMechanismsHasOnlyATail() throws {
+        let result = try study(nil, counts: [1, 2])
+        for point in result.points {
+            let losses = try #require(point.losses)
+            #expect(losses.harness == 0 && losses.stragglers == 0 && losses.collectives == 0)
+            #expect(abs(losses.tail - (1 - point.efficiency)) < 1e-12)
+        }
+        #expect(result.text().contains("losses vs ideal: harness  stragglers  collectives  tail"))
+        #expect(try ReportJSON.encode(result).contains("\"losses\" : {"))
+        #expect(result.html().contains("Where per-GPU throughput goes against ideal scaling"))
+    }
+}
