@@ -27,14 +27,22 @@ struct ScaleCommand: ParsableCommand {
     @Option(name: .long, help: "Node counts run at once (default: all cores).")
     var jobs: Int?
 
+    @Option(name: .long, help: "Run the study with this many seeds and give each count's efficiency with its 95% interval.")
+    var `repeat`: Int = 1
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let counts = try Self.nodeCounts(nodes)
         try JobsOption.check(jobs)
         let progress = ProgressDisplay(label: "scale", unit: "node counts")
-        let study = try ScalingStudy(path: scenario, overrides: overrides.map(Override.init(parsing:)), nodeCounts: counts,
-                                     jobs: JobsOption.count(jobs)) { progress.update(done: $0, total: $1) }
+        guard (1...100).contains(`repeat`) else { throw ValidationError("--repeat takes a whole number from 1 to 100, e.g. --repeat 5") }
+        let parsed = try overrides.map(Override.init(parsing:))
+        let study = `repeat` > 1
+            ? try ScalingStudy.repeated(path: scenario, overrides: parsed, nodeCounts: counts, runs: `repeat`,
+                                        jobs: JobsOption.count(jobs)) { progress.update(done: $0, total: $1) }
+            : try ScalingStudy(path: scenario, overrides: parsed, nodeCounts: counts,
+                               jobs: JobsOption.count(jobs)) { progress.update(done: $0, total: $1) }
         try output.write(text: study.text, json: { try ReportJSON.encode(study) }, html: study.html)
     }
 

@@ -47,4 +47,21 @@ import Testing
         #expect(try ReportJSON.encode(result).contains("\"losses\" : {"))
         #expect(result.html().contains("Where per-GPU throughput goes against ideal scaling"))
     }
+
+    /// `scale --repeat N`: with stragglers on, each count's efficiency over N seeds is a mean with a
+    /// 95% interval around it; the first seed's points are the study's; the first count is 100%.
+    @Test func efficiencyOverSeedsHasAnInterval() throws {
+        let path = scratch.file("\(UUID().uuidString).yaml")
+        try Fixtures.defaultScenarioYAML.replacingOccurrences(of: "samples: 2000", with: "samples: 300")
+            .replacingOccurrences(of: "gpus_per_node: 8", with: "gpus_per_node: 2")
+            .replacingOccurrences(of: "max_batch_tokens: 8192}", with: "max_batch_tokens: 8192, variability: {gpu_speed_spread: 0.1}}")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let repeated = try ScalingStudy.repeated(path: path, overrides: [], nodeCounts: [1, 2], runs: 4, jobs: 2)
+        let single = try ScalingStudy(path: path, overrides: [], nodeCounts: [1, 2], jobs: 2)
+        #expect(repeated.points.map(\.outputTokensPerS) == single.points.map(\.outputTokensPerS))
+        let first = try #require(repeated.points[0].efficiencyOverSeeds), second = try #require(repeated.points[1].efficiencyOverSeeds)
+        #expect(first.mean == 1 && first.ci95Low == 1 && first.ci95High == 1)
+        #expect(second.ci95Low < second.mean && second.mean < second.ci95High && second.sd > 0)
+        #expect(repeated.text().contains("over seeds"))
+    }
 }

@@ -23,9 +23,11 @@ public struct ScalingStudy: Sendable, Encodable {
         public var losses: Losses?
         /// The node count asked for (`nodes` is the cluster's, several groups' together).
         var count = 0
+        /// With `--repeat N`: the per-GPU efficiency's mean and 95% interval over N seeds.
+        public var efficiencyOverSeeds: IntervalEstimate?
 
         enum CodingKeys: String, CodingKey {
-            case nodes, gpus, efficiency, error, losses
+            case nodes, gpus, efficiency, error, losses, efficiencyOverSeeds
             case outputTokensPerS, outputTokensPerSPerGPU
             case maxQPS, efficiencyPerNode, ttftP99Ms, tpotP99Ms
         }
@@ -82,6 +84,30 @@ public struct ScalingStudy: Sendable, Encodable {
         self.points = points
         let broken = invariantViolations
         if !broken.isEmpty { throw InternalError(violations: broken, scenario: base.echo) }
+    }
+
+    /// The study over `runs` seeds (the scenario's seed, then the next ones): the first seed's
+    /// points, each with the mean and 95% interval of its per-GPU efficiency over all of them.
+    /// With stragglers or jitter on, efficiency is a distribution, not a number.
+    public static func repeated(path: String, overrides: [Override], nodeCounts: [Int], runs: Int, jobs: Int = 1,
+                                progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> ScalingStudy {
+        let seed = try Scenario.load(path: path, overrides: overrides).workload.seed
+        var studies: [ScalingStudy] = []
+        for run in 0..<runs {
+            let seeded = overrides + [try Override(parsing: "workload.seed=\(seed &+ UInt64(run))")]
+            var shifted: (@Sendable (Int, Int) -> Void)?
+            if let progress {
+                let done = run * nodeCounts.count, total = runs * nodeCounts.count
+                shifted = { finished, _ in progress(done + finished, total) }
+            }
+            studies.append(try ScalingStudy(path: path, overrides: seeded, nodeCounts: nodeCounts, jobs: jobs, progress: shifted))
+        }
+        var study = studies[0]
+        for index in study.points.indices where study.points[index].error == nil {
+            let values = studies.compactMap { $0.points[index].error == nil ? $0.points[index].efficiency : nil }
+            study.points[index].efficiencyOverSeeds = IntervalEstimate(values)
+        }
+        return study
     }
 
     /// Scaling efficiency must be a positive, finite fraction: per GPU against the first cluster
@@ -158,6 +184,9 @@ public struct ScalingStudy: Sendable, Encodable {
             if let l = p.losses {
                 line += "                   " + Format.pad(Format.percent(l.harness, decimals: 1), 7) + Format.pad(Format.percent(l.stragglers, decimals: 1), 12)
                     + Format.pad(Format.percent(l.collectives, decimals: 1), 13) + Format.pad(Format.percent(l.tail, decimals: 1), 7)
+            }
+            if let interval = p.efficiencyOverSeeds {
+                line += String(format: "   over seeds %.1f%% [%.1f, %.1f]", interval.mean * 100, interval.ci95Low * 100, interval.ci95High * 100)
             }
             lines.append(line)
         }
