@@ -38,6 +38,7 @@ enum Values {
         "workload.limits.ttft_p99_ms", "workload.limits.tpot_p99_ms", "workload.trace", "workload.trace_time_scale",
         "workload.search_tolerance", "workload.max_events", "serving.variabilty.step_jitter", "Hardware.GPU", "workload",
         "hardware.power_cap_w", "hardware.node_power_cap_w", "cost", "cost.gpu_hour_usd", "cost.power_usd_per_kwh", "cost.pue",
+        "serving.offline_split",
     ]
 
     /// Scenarios that also cost little to run at their own values (the harness's seeds).
@@ -45,6 +46,6 @@ enum Values {
         "hardware.gpu=b200", "hardware.gpu=mi300x", "hardware.nodes=2", "precision.weights=nvfp4",
         "serving.scheduler=chunked-prefill", "workload.scenario=server", "workload.qps=20", "workload.scenario=interactive",
         "parallelism.tensor=2", "serving.router=least-outstanding", "workload.duration_s=60",
-        "hardware.power_cap_w=400", "cost={gpu_hour_usd: 2.5, power_usd_per_kwh: 0.1, pue: 1.2}",
+        "hardware.power_cap_w=400", "cost={gpu_hour_usd: 2.5, power_usd_per_kwh: 0.1, pue: 1.2}", "serving.offline_split=dynamic",
     ]
 }

@@ -64,4 +64,22 @@ import Testing
         #expect(second.ci95Low < second.mean && second.mean < second.ci95High && second.sd > 0)
         #expect(repeated.text().contains("over seeds"))
     }
+
+    /// Offline with unequal GPUs: a static split waits for the slowest replica's share; dynamic
+    /// pulling (`serving.offline_split: dynamic`) lets the faster ones take more at the end, so it
+    /// keeps most of what the static split loses, and costs (almost) nothing with equal GPUs.
+    @Test func dynamicPullingRecoversTheImbalanceOfAStaticSplit() throws {
+        func tokensPerS(_ split: String, spread: Double) throws -> Double {
+            let scenario = try Fixtures.scenario(Fixtures.defaultScenarioYAML.replacingOccurrences(of: "samples: 2000", with: "samples: 3000"),
+                                                 overrides: [Override(parsing: "serving.offline_split=\(split)"),
+                                                             Override(parsing: "serving.variability={gpu_speed_spread: \(spread)}")])
+            let metrics = try ScenarioRun.run(scenario).metrics
+            #expect(metrics.completedSamples == 3000)
+            return metrics.outputTokensPerSecond
+        }
+        let even = try tokensPerS("static", spread: 0), evenDynamic = try tokensPerS("dynamic", spread: 0)
+        let staticSplit = try tokensPerS("static", spread: 0.1), dynamic = try tokensPerS("dynamic", spread: 0.1)
+        #expect(abs(evenDynamic / even - 1) < 0.01, "\(evenDynamic) vs \(even)")
+        #expect(staticSplit < even && dynamic > staticSplit * 1.03, "static \(staticSplit), dynamic \(dynamic), even \(even)")
+    }
 }

@@ -87,6 +87,7 @@ extension SimulationRun {
     /// request can reach a replica any more, its decode-only steps run as one piece of work until
     /// a sequence finishes (`Replica.startStep(decodeRun:)`).
     mutating func startStep(_ replica: Replica) {
+        if pullHead < held.count, !replica.isBusy { pull(into: replica) }
         guard !replica.isBusy,
               let end = replica.startStep(at: now, requests: requests, book: &book, decodeRun: nothingMoreArrives) else { return }
         loadChanged(replica)
@@ -96,11 +97,22 @@ extension SimulationRun {
     /// Every request has been issued and has reached its replica, and none will be handed over
     /// (no disaggregated decode pool; Single-stream issues each query on a completion, so never).
     var nothingMoreArrives: Bool {
-        decodeRuns && issuedCount == requests.count && dispatchesInFlight == 0 && decodeRouter == nil && workload.scenario != .singleStream
+        decodeRuns && pullHead == held.count && issuedCount == requests.count && dispatchesInFlight == 0 && decodeRouter == nil && workload.scenario != .singleStream
     }
 
     /// Every change of a replica's load reaches the router of its pool (O(log R) or nothing).
     mutating func loadChanged(_ replica: Replica) {
         if replica.role == .decode { decodeRouter!.loadChanged(replica) } else { router.loadChanged(replica) }
+    }
+
+    /// Dynamic Offline split: a replica tops its queue up to `pullChunk` from the held samples, in
+    /// order. O(samples taken).
+    mutating func pull(into replica: Replica) {
+        let room = pullChunk - replica.state.queued
+        guard room > 0 else { return }
+        let end = min(held.count, pullHead + room)
+        for index in pullHead..<end { replica.enqueue(held[index]) }
+        pullHead = end
+        loadChanged(replica)
     }
 }

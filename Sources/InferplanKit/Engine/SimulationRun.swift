@@ -36,6 +36,14 @@ struct SimulationRun {
     var eventLimitReached = false
     /// Whether decode-only batches may run as one piece of work once nothing more arrives.
     var decodeRuns = true
+    /// Offline with `serving.offline_split: dynamic`: the samples the harness still holds, in
+    /// order (`pullHead` is the next), pulled by replicas as they have room.
+    var held: [Int] = []
+    var pullHead = 0
+    /// The queue a replica keeps topped up from the held samples: a batch's worth, but at most a
+    /// quarter of an equal share (at least one), so that every replica starts with work and the
+    /// faster ones take more at the end.
+    var pullChunk = 1
 
     init(deployment: Deployment, workload: Workload) {
         self.workload = workload
@@ -49,6 +57,11 @@ struct SimulationRun {
         generator = deployment.serving.loadGenerator
         transfers = deployment.groups.indices.map { source in deployment.groups.indices.map { deployment.kvTransfer(from: source, to: $0) } }
         book = RequestBook(count: requests.count)
+        if workload.scenario == .offline, deployment.serving.offlineSplit == .dynamic {
+            held = Array(requests.indices)
+            let pullers = max(1, replicas.filter { $0.role != .decode }.count)
+            pullChunk = max(1, min(deployment.serving.maxBatchSequences, requests.count / (pullers * 4)))
+        }
         wakePending = Array(repeating: false, count: replicas.count)
     }
 
@@ -56,6 +69,12 @@ struct SimulationRun {
     /// the first arrival of the others (each arrival schedules the next).
     mutating func start() {
         switch workload.scenario {
+        case .offline where !held.isEmpty:
+            // One query with every sample at t = 0, held by the harness: every replica wakes and
+            // pulls what it has room for.
+            for id in requests.indices { book.log.issued[id] = 0 }
+            issuedCount = requests.count
+            for replica in replicas where replica.role != .decode { requestWake(replica) }
         case .offline:
             for id in requests.indices { issue(id) }
         case .server, .interactive, .singleStream:

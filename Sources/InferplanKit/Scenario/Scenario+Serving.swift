@@ -4,7 +4,7 @@ import Foundation
 extension Scenario {
     static let servingKeys = ["scheduler", "max_batch_seqs", "max_batch_tokens", "chunk_tokens", "kv_policy", "kv_block_tokens",
                               "router", "dispatch_latency_ms", "prefill_replicas_per_node", "step_overhead_ms", "variability",
-                              "load_generator", "speculative", "stack_release"]
+                              "load_generator", "speculative", "stack_release", "offline_split"]
 
     static func serving(_ value: YAMLValue?, note: (YAMLValue) -> YAMLValue) throws -> ServingConfig {
         let map = try value?.mapping(allowed: servingKeys)
@@ -48,6 +48,9 @@ extension Scenario {
             stepOverheadSeconds: try ms("step_overhead_ms"),
             variability: variability, loadGenerator: generator)
         config.speculation = speculation
+        if let value = map?.optional("offline_split") {
+            config.offlineSplit = try note(value).choice(ServingConfig.OfflineSplit.self)
+        }
         if let value = map?.optional("stack_release") {
             let release = try note(value).string()
             guard EfficiencyProfile.isReleaseName(release) else {

@@ -95,6 +95,8 @@ public struct ReplicaState {
 
     /// Sequences holding KV (prefilling or decoding).
     public var running: Int { prefilling.count + decodeCount }
+    /// Requests routed here and not admitted yet.
+    public var queued: Int { waiting.count }
 
     public var freeBlocks: Int { capacityBlocks - usedBlocks }
 

@@ -57,6 +57,15 @@ public struct ServingConfig: Sendable, Equatable {
     public var dispatchLatencySeconds: Double
     /// Disaggregated serving: replicas per node that run prompts (the others decode).
     public var prefillReplicasPerNode: Int
+    /// How an Offline query's samples reach the replicas: `static`, all routed at once (each
+    /// replica's share fixed from the start: the run ends when the slowest finishes its share), or
+    /// `dynamic`, held by the harness and pulled by each replica as it has room (work stealing at
+    /// the end). `serving.offline_split`; static by default.
+    public var offlineSplit: OfflineSplit = .staticSplit
+
+    public enum OfflineSplit: String, CaseIterable, Sendable {
+        case staticSplit = "static", dynamic
+    }
     /// Replaces the efficiency profile's per-step overhead when set, seconds.
     public var stepOverheadSeconds: Double?
     public var variability: Variability
