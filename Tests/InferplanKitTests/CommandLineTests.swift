@@ -223,7 +223,7 @@ import Testing
 
     /// Help reads at 80 columns: argument-parser wraps the prose (no line of ours is hard-wrapped
     /// mid-sentence or longer than the terminal), examples fit, and no option says its default twice.
-    @Test(arguments: ["", "run", "scale", "calibrate", "sweep", "merge", "plan", "report", "catalog", "validate", "fit", "hostcheck"])
+    @Test(arguments: ["", "run", "scale", "calibrate", "sweep", "sweep-status", "merge", "plan", "report", "catalog", "validate", "fit", "hostcheck"])
     func helpFitsEightyColumns(command: String) throws {
         let outcome = try run((command.isEmpty ? [] : [command]) + ["--help"])
         #expect(outcome.status == 0)
