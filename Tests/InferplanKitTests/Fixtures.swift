@@ -47,6 +47,18 @@ enum Fixtures {
         return try Scenario(document: document, baseDirectory: packageRoot.path, catalog: catalog)
     }
 
+    /// Writes `base` as `dir/base.yaml` and a sweep over it with `axes` (YAML lines under `axes:`)
+    /// as `dir/s.yaml`, runs it into `dir/out` on two jobs, and returns its results.
+    @discardableResult
+    static func runSweep(in dir: String, base: String, axes: String) throws -> SweepResults {
+        try base.write(toFile: dir + "/base.yaml", atomically: true, encoding: .utf8)
+        try "base: base.yaml\naxes:\n\(axes)".write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
+        let sweep = try SweepDefinition(path: dir + "/s.yaml")
+        let results = try SweepResults(directory: dir + "/out", sweep: sweep, shard: .whole)
+        try SweepRunner(sweep: sweep, results: results, jobs: 2).run()
+        return results
+    }
+
     static let defaultScenarioYAML = """
     model: llama2-70b
     hardware: {gpu: h200-sxm, gpus_per_node: 8, nodes: 1}

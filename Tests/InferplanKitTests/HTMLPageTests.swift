@@ -128,13 +128,10 @@ import Testing
 
     @Test func sweepPageDrawsLimitsAndLabelsParetoPointsPerGPU() throws {
         let dir = try scratch.folder()
-        try Fixtures.defaultScenarioYAML.replacingOccurrences(of: "scenario: offline, samples: 2000", with: "scenario: server, qps: 2, duration_s: 30")
-            .replacingOccurrences(of: "gpus_per_node: 8", with: "gpus_per_node: 1")
-            .write(toFile: dir + "/base.yaml", atomically: true, encoding: .utf8)
-        try "base: base.yaml\naxes:\n  hardware.gpu: [h200-sxm, b200]\n  workload.qps: [2, 6]\n".write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
-        let sweep = try SweepDefinition(path: dir + "/s.yaml")
-        let results = try SweepResults(directory: dir + "/out", sweep: sweep, shard: .whole)
-        try SweepRunner(sweep: sweep, results: results, jobs: 2).run()
+        try Fixtures.runSweep(in: dir, base: Fixtures.defaultScenarioYAML
+            .replacingOccurrences(of: "scenario: offline, samples: 2000", with: "scenario: server, qps: 2, duration_s: 30")
+            .replacingOccurrences(of: "gpus_per_node: 8", with: "gpus_per_node: 1"),
+                              axes: "  hardware.gpu: [h200-sxm, b200]\n  workload.qps: [2, 6]\n")
         let html = try SweepHTMLReport(results: dir + "/out").html()
         assertSelfContained(html)
         // TTFT and TPOT in separate panels, each with its p99 limit, and the Pareto view.
@@ -151,13 +148,9 @@ import Testing
     /// million tokens, and the table its tokens per joule and dollars.
     @Test func sweepPageWithPricesChartsDollars() throws {
         let dir = try scratch.folder()
-        try (Fixtures.defaultScenarioYAML.replacingOccurrences(of: "samples: 2000", with: "samples: 300")
-            .replacingOccurrences(of: "gpus_per_node: 8", with: "gpus_per_node: 1") + "\ncost: {gpu_hour_usd: 3}\n")
-            .write(toFile: dir + "/base.yaml", atomically: true, encoding: .utf8)
-        try "base: base.yaml\naxes:\n  hardware.gpu: [h200-sxm, b200]\n".write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
-        let sweep = try SweepDefinition(path: dir + "/s.yaml")
-        let results = try SweepResults(directory: dir + "/out", sweep: sweep, shard: .whole)
-        try SweepRunner(sweep: sweep, results: results, jobs: 2).run()
+        let results = try Fixtures.runSweep(in: dir, base: Fixtures.defaultScenarioYAML.replacingOccurrences(of: "samples: 2000", with: "samples: 300")
+            .replacingOccurrences(of: "gpus_per_node: 8", with: "gpus_per_node: 1") + "\ncost: {gpu_hour_usd: 3}\n",
+                                            axes: "  hardware.gpu: [h200-sxm, b200]\n")
         let html = try SweepHTMLReport(results: dir + "/out").html()
         #expect(html.contains("Throughput per GPU vs dollars per million tokens"))
         #expect(html.contains("<th>$/M tokens</th>") && html.contains("<th>tokens/J</th>"))

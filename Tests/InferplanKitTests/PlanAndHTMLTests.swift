@@ -74,12 +74,8 @@ import Yams
 
     @Test func sweepReportIsSelfContainedSVG() throws {
         let dir = try folder()
-        let base = Fixtures.defaultScenarioYAML.replacingOccurrences(of: "samples: 2000", with: "samples: 300")
-        try base.write(toFile: dir + "/base.yaml", atomically: true, encoding: .utf8)
-        try "base: base.yaml\naxes:\n  hardware.nodes: [1, 2]\n  hardware.gpu: [h200-sxm, b200]\n".write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
-        let sweep = try SweepDefinition(path: dir + "/s.yaml")
-        let results = try SweepResults(directory: dir + "/out", sweep: sweep, shard: .whole)
-        try SweepRunner(sweep: sweep, results: results, jobs: 2).run()
+        try Fixtures.runSweep(in: dir, base: Fixtures.defaultScenarioYAML.replacingOccurrences(of: "samples: 2000", with: "samples: 300"),
+                              axes: "  hardware.nodes: [1, 2]\n  hardware.gpu: [h200-sxm, b200]\n")
         let html = try SweepHTMLReport(results: dir + "/out").html()
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         // Self-contained: no address other than the SVG namespace that every inline chart carries.

@@ -124,9 +124,7 @@ public final class StepTimeModel: Sendable {
         guard speculation == nil || work.decodeSequences == 0 else {
             return StepActivity(seconds: time(for: work), computeBusy: compute, memoryBusy: memory, computeBound: computeBound)
         }
-        let host = gpu.efficiency.hostSecondsPerSequence * Double(work.scheduledSequences)
-        let combined = gpu.efficiency.hostOverlapped ? max(device, host) : device + host
-        return StepActivity(seconds: gpu.efficiency.stepOverheadSeconds + combined, computeBusy: compute, memoryBusy: memory,
+        return StepActivity(seconds: stepSeconds(device: device, work: work), computeBusy: compute, memoryBusy: memory,
                             computeBound: computeBound)
     }
 
@@ -136,6 +134,13 @@ public final class StepTimeModel: Sendable {
     func gpuAndHostTime(for work: StepWork) -> Double {
         var device = 0.0
         forEachOperator(of: work) { _, _, _, _, seconds, _ in device += seconds }
+        return stepSeconds(device: device, work: work)
+    }
+
+    /// A step's seconds from its operators' `device` seconds: the host's per-sequence work
+    /// overlapped with them or added, as the stack does, plus the fixed step overhead.
+    @inline(__always)
+    private func stepSeconds(device: Double, work: StepWork) -> Double {
         let host = gpu.efficiency.hostSecondsPerSequence * Double(work.scheduledSequences)
         let combined = gpu.efficiency.hostOverlapped ? max(device, host) : device + host
         return gpu.efficiency.stepOverheadSeconds + combined

@@ -9,6 +9,8 @@ extension Scenario {
     /// GPUs per node of a node group that names none (and whose hardware section names none): the
     /// 8-GPU baseboard of every HGX and AMD platform in the catalog.
     static let defaultGPUsPerNode = 8
+    /// The keys of `hardware:`.
+    static let hardwareKeys = ["node", "gpu", "gpus_per_node", "nodes", "node_groups", "scale_out", "power_cap_w", "node_power_cap_w"]
     /// The largest node count a scenario may name.
     static let maxNodes = 100_000
     /// The most GPUs a node (or a replica's tensor or expert group) may have: a bound on input, far
@@ -23,8 +25,7 @@ extension Scenario {
     /// `hardware`: one group (`gpu`, `gpus_per_node`, `nodes`) or `node_groups: [{gpu:, nodes:, gpus_per_node:}, ...]`.
     static func nodeGroups(_ value: YAMLValue, catalog: Catalog, baseDirectory: String,
                            note: (YAMLValue) -> YAMLValue) throws -> [NodeGroup] {
-        let hardware = try value.mapping(allowed: ["node", "gpu", "gpus_per_node", "nodes", "node_groups", "scale_out",
-                                                   "power_cap_w", "node_power_cap_w"])
+        let hardware = try value.mapping(allowed: Self.hardwareKeys)
         func scaleOut(_ value: YAMLValue?, gpusPerNode: Int) throws -> ScaleOutNetwork? {
             guard let value else { return nil }
             let m = try note(value).mapping(allowed: ["name", "gbps_per_node", "latency_us"])
@@ -137,8 +138,7 @@ extension Scenario {
     /// split evenly: they run at once): a limit below TDP at which the clock drops
     /// (`PowerProfile.capped`). Above TDP it changes nothing.
     static func applyPowerCaps(_ value: YAMLValue, to groups: inout [NodeGroup], note: (YAMLValue) -> YAMLValue) throws {
-        let hardware = try value.mapping(allowed: ["node", "gpu", "gpus_per_node", "nodes", "node_groups", "scale_out",
-                                                   "power_cap_w", "node_power_cap_w"])
+        let hardware = try value.mapping(allowed: Self.hardwareKeys)
         let perGPU = try hardware.optional("power_cap_w").map { try note($0).double(in: 1...100_000, unit: "W") }
         let perNode = try hardware.optional("node_power_cap_w").map { try note($0).double(in: 1...10_000_000, unit: "W") }
         if perGPU != nil, let value = hardware.optional("node_power_cap_w") {

@@ -59,20 +59,15 @@ public final class Replica {
     /// dynamic energy its GPUs draw over it. Returns the step's seconds. O(1).
     private func costStep(_ work: StepWork) -> Double {
         let activity = stepModel.activity(for: work)
-        var nominal = activity.seconds, joules: Double
-        if power.capWatts != nil {
-            // Under a power cap the clock drops until the step fits (`PowerProfile.capped`).
-            let step = power.capped(computeBound: activity.computeBound, other: activity.seconds - activity.computeBound,
-                                    computeBusy: activity.computeBusy, memoryBusy: activity.memoryBusy)
-            nominal = step.seconds
-            joules = step.dynamicJoules
-        } else {
-            joules = 0
-        }
-        let seconds = nominal * slowdown * (jitter?.next() ?? 1)
-        if power.capWatts == nil {
-            joules = power.dynamicJoules(seconds: seconds, computeBusy: activity.computeBusy, memoryBusy: activity.memoryBusy)
-        }
+        // Under a power cap the clock drops until the step fits (`PowerProfile.capped`), and the
+        // capped step's energy is its own; otherwise the energy follows the step as stretched by
+        // this replica's speed and jitter.
+        let capped = power.capWatts == nil ? nil
+            : power.capped(computeBound: activity.computeBound, other: activity.seconds - activity.computeBound,
+                           computeBusy: activity.computeBusy, memoryBusy: activity.memoryBusy)
+        let seconds = (capped?.seconds ?? activity.seconds) * slowdown * (jitter?.next() ?? 1)
+        let joules = capped?.dynamicJoules
+            ?? power.dynamicJoules(seconds: seconds, computeBusy: activity.computeBusy, memoryBusy: activity.memoryBusy)
         state.dynamicJoulesPerGPU += joules
         if seconds > 0 { state.peakDynamicWattsPerGPU = max(state.peakDynamicWattsPerGPU, joules / seconds) }
         return seconds

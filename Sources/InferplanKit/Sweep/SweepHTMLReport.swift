@@ -145,47 +145,42 @@ public struct SweepHTMLReport {
         }
     }
 
-    /// Per-GPU throughput against per-user speed (1000 / p50 TPOT): one colour per GPU (when the
-    /// sweep varies the GPU), each point labelled with its axis values, and the Pareto frontier.
-    private func paretoChart() -> String {
+    /// Valid rows as per-GPU throughput against `x` (rows without it left out), one scatter series
+    /// per GPU when the sweep varies the GPU, each point labelled with its other axis values; and
+    /// the same points in row order.
+    private func perGPUThroughputSeries(x: (SweepRow) -> Double?) -> (series: [SVGChart.Series], points: [(x: Double, y: Double)]) {
         let gpuAxis = axes.firstIndex(of: "hardware.gpu")
         var groups: [String: [(x: Double, y: Double, label: String)]] = [:]
         var order: [String] = []
         var all: [(x: Double, y: Double)] = []
         for r in rows where r.error == nil {
-            guard let tpot = r.figure("tpot_p50_ms"), tpot > 0, let perGPU = r.figure("output_tokens_per_s_per_gpu") else { continue }
+            guard let value = x(r), let perGPU = r.figure("output_tokens_per_s_per_gpu") else { continue }
             let gpu = gpuAxis.map { r.axisValues[$0] } ?? "points"
             let label = r.axisValues.enumerated().filter { $0.offset != gpuAxis }.map(\.element).joined(separator: " ")
             if groups[gpu] == nil { order.append(gpu) }
-            groups[gpu, default: []].append((1000 / tpot, perGPU, label))
-            all.append((1000 / tpot, perGPU))
+            groups[gpu, default: []].append((value, perGPU, label))
+            all.append((value, perGPU))
         }
-        var frontier: [(x: Double, y: Double)] = []
-        for p in all.sorted(by: { $0.x > $1.x }) where p.y > (frontier.last?.y ?? -1) { frontier.append(p) }
         let series = order.map { gpu in
             SVGChart.Series(name: gpu, points: groups[gpu]!.map { ($0.x, $0.y) }, style: .scatter,
                             labels: groups[gpu]!.map { $0.label.isEmpty ? gpu : $0.label })
-        } + [.init(name: "Pareto frontier", points: frontier.sorted { $0.x < $1.x }, style: .dashed, color: "#444", markers: false)]
-        return SVGChart(title: "Throughput per GPU vs speed per user", x: .init(label: "output tokens/s per user (1000 / p50 TPOT ms)"),
-                        y: .init(label: "output tokens/s per GPU", includesZero: true), series: series).svg()
+        }
+        return (series, all)
     }
 
-    /// Per-GPU throughput against dollars per million output tokens (with the scenario's `cost:`),
-    /// one colour per GPU, each point labelled with its other axis values.
+    /// Per-GPU throughput against per-user speed (1000 / p50 TPOT), with the Pareto frontier.
+    private func paretoChart() -> String {
+        let (series, all) = perGPUThroughputSeries { r in r.figure("tpot_p50_ms").flatMap { $0 > 0 ? 1000 / $0 : nil } }
+        var frontier: [(x: Double, y: Double)] = []
+        for p in all.sorted(by: { $0.x > $1.x }) where p.y > (frontier.last?.y ?? -1) { frontier.append(p) }
+        return SVGChart(title: "Throughput per GPU vs speed per user", x: .init(label: "output tokens/s per user (1000 / p50 TPOT ms)"),
+                        y: .init(label: "output tokens/s per GPU", includesZero: true),
+                        series: series + [.init(name: "Pareto frontier", points: frontier.sorted { $0.x < $1.x }, style: .dashed, color: "#444", markers: false)]).svg()
+    }
+
+    /// Per-GPU throughput against dollars per million output tokens (with the scenario's `cost:`).
     private func costChart() -> String {
-        let gpuAxis = axes.firstIndex(of: "hardware.gpu")
-        var groups: [String: [(x: Double, y: Double, label: String)]] = [:]
-        var order: [String] = []
-        for r in rows where r.error == nil {
-            guard let usd = r.figure("usd_per_million_output_tokens") ?? nil, let perGPU = r.figure("output_tokens_per_s_per_gpu") else { continue }
-            let gpu = gpuAxis.map { r.axisValues[$0] } ?? "points"
-            if groups[gpu] == nil { order.append(gpu) }
-            groups[gpu, default: []].append((usd, perGPU, r.axisValues.enumerated().filter { $0.offset != gpuAxis }.map(\.element).joined(separator: " ")))
-        }
-        let series = order.map { gpu in
-            SVGChart.Series(name: gpu, points: groups[gpu]!.map { ($0.x, $0.y) }, style: .scatter,
-                            labels: groups[gpu]!.map { $0.label.isEmpty ? gpu : $0.label })
-        }
+        let series = perGPUThroughputSeries { $0.figure("usd_per_million_output_tokens") ?? nil }.series
         return SVGChart(title: "Throughput per GPU vs dollars per million tokens", x: .init(label: "$ per million output tokens", includesZero: true),
                         y: .init(label: "output tokens/s per GPU", includesZero: true), series: series).svg()
     }
