@@ -45,7 +45,11 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         var overrides = try self.overrides.map(Override.init(parsing:))
         if findMaxQps { overrides.append(try Override(parsing: "workload.qps=max")) }
-        let scenario = try Scenario.load(path: self.scenario, overrides: overrides)
+        let scenario: Scenario
+        switch try ScenarioFile.load(path: self.scenario, overrides: overrides) {
+        case .llm(let llm): scenario = llm
+        case .video(let video): return try runVideo(video)
+        }
         // The text report shows the warnings; a JSON or HTML report for a tool gets them on stderr too.
         if output.format != .text { for warning in scenario.warnings { Console.err("warning: \(warning)\n") } }
         let first = try ScenarioRun.outcome(scenario)
@@ -57,6 +61,20 @@ struct RunCommand: ParsableCommand {
         }
         let report = RunReport(scenario: scenario, outcome: first, repeatSummary: summary, includeWallTime: !reproducible,
                                explain: explain)
+        switch output.format {
+        case .text: try output.write(report.text())
+        case .json: try output.write(try report.json())
+        case .html: try output.write(report.html())
+        }
+    }
+
+    /// A text-to-video scenario: deterministic, one run (a video's time does not depend on a seed).
+    private func runVideo(_ scenario: VideoScenario) throws {
+        if findMaxQps {
+            throw ValidationError("--find-max-qps searches a Poisson rate under TTFT/TPOT limits; a video benchmark has SingleStream and Offline only: drop it")
+        }
+        if output.format != .text { for warning in scenario.warnings { Console.err("warning: \(warning)\n") } }
+        let report = VideoRunReport(scenario: scenario, outcome: try VideoScenarioRun.outcome(scenario))
         switch output.format {
         case .text: try output.write(report.text())
         case .json: try output.write(try report.json())

@@ -15,6 +15,7 @@ struct ValidateCommand: ParsableCommand {
           inferplan validate
           inferplan validate --format html --output validation.html
           inferplan validate my-results.csv --jobs 2 --format json
+          inferplan validate --video --fit
         """
     )
 
@@ -32,9 +33,22 @@ struct ValidateCommand: ParsableCommand {
     @Flag(name: .long, help: "Compare scaling instead: per-GPU throughput of a submitter's larger systems over its smallest, published and predicted (only the rows that form such pairs are predicted).")
     var scaling = false
 
+    @Flag(name: .long, help: "Predict the published text-to-video results instead (Catalog/published/mlperf-video.csv, or the CSV given).")
+    var video = false
+
+    @Flag(name: .long, help: "With --video: first fit each stack's video compute efficiency on the rows, then predict with it.")
+    var fit = false
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        if fit && !video { throw ValidationError("--fit applies to --video; the LLM efficiencies are fitted by `inferplan fit`") }
+        if video {
+            try output.refuseHTML(command: "validate --video")
+            let comparison = try VideoValidation(path: csv ?? VideoValidation.publishedPath, fit: fit)
+            try output.write(text: { comparison.text }, json: { try ReportJSON.encode(comparison) }, html: nil)
+            return
+        }
         let table = try CSVTable(path: csv ?? Catalog.publishedResultsPath)
         var validator = Validator()
         model.apply(to: &validator)

@@ -64,6 +64,9 @@ public struct EfficiencyProfile: Sendable, Equatable {
     public var stack: String = ""
     public var fittedOn: String = ""
     public var provenance: String
+    /// How close the stack's video diffusion kernels get to the peaks (`video:`); nil: the stack
+    /// states none, and video scenarios on it are refused with that reason.
+    public var video: VideoEfficiency?
 
     /// The achieved fraction of the dense peak of `format`.
     @inline(__always)
@@ -149,4 +152,19 @@ extension EfficiencyProfile {
 
     /// The newest release the profile knows (nil without factors).
     public var newestRelease: String? { releaseFactors.keys.max { Self.releaseOrder($0, $1) } }
+}
+
+/// A stack's efficiencies for diffusion-transformer video generation (`video:` in an efficiency
+/// profile): one value for the matrix units (GEMMs and attention alike, of the format's dense
+/// peak) and one for the VAE decoder's 3D convolutions, with where each came from.
+public struct VideoEfficiency: Sendable, Equatable {
+    public var compute: Double
+    public var vae: Double
+    public var provenance: String
+
+    public init(compute: Double, vae: Double, provenance: String) {
+        self.compute = compute
+        self.vae = vae
+        self.provenance = provenance
+    }
 }

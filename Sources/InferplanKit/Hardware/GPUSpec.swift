@@ -16,6 +16,11 @@ public struct GPUSpec: Sendable, Equatable {
     public var powerComputeShare: Double?
     /// A power limit set below TDP for this deployment (`hardware.power_cap_w`), watts.
     public var powerCapWatts: Double?
+    /// Exponentials per second of the special-function units (`exp_tera_per_s`): softmax's
+    /// exponentials run there, not on the matrix units, and bound attention over long sequences
+    /// when the matrix units are fast (B200: 5 T/s against 2.25 PFLOP/s of BF16). nil: not stated,
+    /// and not a bound.
+    public var exponentialsPerSecond: Double?
     public var scaleUp: ScaleUpLink
     public var efficiency: EfficiencyProfile
     public var source: String

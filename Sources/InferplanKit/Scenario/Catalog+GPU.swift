@@ -2,7 +2,7 @@ import Foundation
 
 extension Catalog {
     static let gpuKeys = ["id", "name", "vendor", "generation", "memory_gb", "memory_bandwidth_tb_s", "dense_tflops",
-                          "power_w", "idle_w", "power_compute_share", "scale_up", "efficiency", "source", "confidence", "notes"]
+                          "power_w", "idle_w", "power_compute_share", "exp_tera_per_s", "scale_up", "efficiency", "source", "confidence", "notes"]
 
     /// Decodes a GPU entry. Its `efficiency` is a profile id, a path, or an inline mapping.
     public func gpu(_ document: YAMLValue, baseDirectory: String) throws -> GPUSpec {
@@ -45,6 +45,9 @@ extension Catalog {
             confidence: try map.optional("confidence")?.string() ?? "unstated")
         spec.idleWatts = try map.optional("idle_w")?.double(in: 0...100_000, unit: "W")
         spec.powerComputeShare = try map.optional("power_compute_share")?.double(in: 0...1)
+        if let value = map.optional("exp_tera_per_s") {
+            spec.exponentialsPerSecond = try value.double(in: 0.001...1e6, unit: "T exponentials/s") * 1e12
+        }
         if let idle = spec.idleWatts, idle > spec.powerWatts, let value = map.optional("idle_w") {
             throw value.error("idle power \(idle) W is above the power limit \(spec.powerWatts) W", valid: "at most power_w")
         }
@@ -87,7 +90,7 @@ extension Catalog {
                                                  "host_per_sequence_us", "host_overlapped",
                                                  "activation_reserve_gb", "kv_memory_fraction", "overlap_exponent",
                                                  "gemm_half_efficiency_tokens", "gemm_half_efficiency_width", "attention_efficiency", "calibration", "provenance", "fit",
-                                                 "releases"])
+                                                 "releases", "video"])
         let (compute, computeByFormat) = try map.optional("compute_efficiency").map(Self.computeEfficiency) ?? (1, [:])
         var profile = EfficiencyProfile(
             id: try map.optional("id")?.string() ?? "inline",
@@ -106,6 +109,13 @@ extension Catalog {
         profile.hostOverlapped = try map.optional("host_overlapped").map { try $0.bool() } ?? false
         profile.stack = try map.optional("stack")?.string() ?? ""
         profile.fittedOn = try map.optional("fitted_on")?.string() ?? ""
+        if let value = map.optional("video") {
+            let video = try value.mapping(allowed: ["compute_efficiency", "vae_efficiency", "provenance"])
+            profile.video = VideoEfficiency(
+                compute: try video.required("compute_efficiency", hint: "a fraction of the dense peak, e.g. 0.7").double(in: 0.001...1),
+                vae: try video.required("vae_efficiency", hint: "a fraction of the BF16 dense peak, e.g. 0.3").double(in: 0.001...1),
+                provenance: try video.required("provenance", hint: "how the values were obtained").string())
+        }
         if let value = map.optional("releases") {
             let releases = try value.namedMapping(of: "MLPerf rounds to factors, e.g. {v4.1: 0.87, v5.1: 1}")
             for key in releases.keys {
