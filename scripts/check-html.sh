@@ -46,12 +46,18 @@ axes:
 SWEEP
 "$bin" sweep "$work/sweep.yaml" --output "$work/sweep" >/dev/null 2>&1
 "$bin" report "$work/sweep" --html "$work/sweep.html" >/dev/null
+# The text-to-video family's pages: a run, a scale, a plan and a sweep.
+"$bin" run Scenarios/wan2.2-t2v-8xb200.yaml --format html -o "$work/video-run.html"
+"$bin" scale Scenarios/wan2.2-t2v-8xb200.yaml --set workload.scenario=offline --set serving.sequence_parallel=1 --nodes 1,2,4 --format html -o "$work/video-scale.html" 2>/dev/null
+"$bin" plan Scenarios/plans/wan2.2-t2v-offline.yaml --target-videos-per-s 0.2 --format html -o "$work/video-plan.html" 2>/dev/null
+"$bin" sweep Scenarios/sweeps/video.yaml --output "$work/video-sweep" >/dev/null 2>&1
+"$bin" report "$work/video-sweep" --html "$work/video-sweep.html" >/dev/null
 
 # PNG width and height from the IHDR chunk (bytes 16-23, big-endian).
 png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{ printf "%dx%d\n", $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8 }'; }
 
 failed=0
-for page in run scale plan validate catalog sweep; do
+for page in run scale plan validate catalog sweep video-run video-scale video-plan video-sweep; do
     file="$work/$page.html"
     expected=$( (grep -o "<svg" "$file" || true) | wc -l)
     if ! dom=$(timeout 120 "$browser" --headless --no-sandbox --disable-gpu --dump-dom "file://$file" 2>"$work/$page.log"); then

@@ -9,6 +9,7 @@ struct PlanCommand: ParsableCommand {
         Example:
           inferplan plan Scenarios/plans/llama2-70b-server.yaml \\
             --target-tokens-per-s 200000
+          inferplan plan Scenarios/plans/wan2.2-t2v-offline.yaml --target-videos-per-s 0.5
 
         A candidate's `set:` overrides the base scenario's keys; one that names its hardware (hardware.gpu, hardware.node or hardware.node_groups) replaces the base's hardware choice as a whole.
         """
@@ -23,6 +24,9 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "Queries/s the cluster must sustain within the latency limits.")
     var targetQps: Double?
 
+    @Option(name: .long, help: "Videos/s the cluster must sustain (a text-to-video base scenario).")
+    var targetVideosPerS: Double?
+
     @Option(name: .long, help: "Candidates run at once (default: all cores).")
     var jobs: Int?
 
@@ -32,18 +36,19 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard (targetTokensPerS == nil) != (targetQps == nil) else {
-            throw ValidationError("give one target: --target-tokens-per-s 200000 or --target-qps 500")
+        guard [targetTokensPerS, targetQps, targetVideosPerS].compactMap({ $0 }).count == 1 else {
+            throw ValidationError("give one target: --target-tokens-per-s 200000, --target-qps 500, or --target-videos-per-s 0.5 for a video scenario")
         }
         try JobsOption.check(jobs)
-        if let x = targetTokensPerS ?? targetQps, !(x > 0 && x.isFinite) {
+        if let x = targetTokensPerS ?? targetQps ?? targetVideosPerS, !(x > 0 && x.isFinite) {
             throw ValidationError("the target must be a positive number, e.g. --target-tokens-per-s 200000")
         }
     }
 
     func run() throws {
         let definition = try CapacityPlan(path: plan)
-        let target: CapacityPlan.Target = targetTokensPerS.map { .tokensPerSecond($0) } ?? .queriesPerSecond(targetQps!)
+        let target: CapacityPlan.Target = targetTokensPerS.map { .tokensPerSecond($0) }
+            ?? targetVideosPerS.map { .videosPerSecond($0) } ?? .queriesPerSecond(targetQps!)
         let progress = ProgressDisplay(label: "plan", unit: "candidates")
         let answers = try definition.answer(target: target, objective: objective, jobs: JobsOption.count(jobs)) { progress.update(done: $0, total: $1) }
         if objective == .cost, answers.contains(where: { $0.gpus != nil && $0.usdPerHour == nil }) {

@@ -38,6 +38,13 @@ struct ScaleCommand: ParsableCommand {
         let progress = ProgressDisplay(label: "scale", unit: "node counts")
         guard (1...100).contains(`repeat`) else { throw ValidationError("--repeat takes a whole number from 1 to 100, e.g. --repeat 5") }
         let parsed = try overrides.map(Override.init(parsing:))
+        if case .video = try ScenarioFile.load(path: scenario, overrides: parsed) {
+            guard `repeat` == 1 else { throw ValidationError("--repeat varies the seed, and a video run does not depend on one: drop it") }
+            let study = try VideoScalingStudy(path: scenario, overrides: parsed, nodeCounts: counts,
+                                              jobs: JobsOption.count(jobs)) { progress.update(done: $0, total: $1) }
+            try output.write(text: { study.text }, json: { try ReportJSON.encode(study) }, html: study.html)
+            return
+        }
         let study = `repeat` > 1
             ? try ScalingStudy.repeated(path: scenario, overrides: parsed, nodeCounts: counts, runs: `repeat`,
                                         jobs: JobsOption.count(jobs)) { progress.update(done: $0, total: $1) }

@@ -12,20 +12,22 @@ public struct VideoRunMetrics: Sendable {
     public var meanPowerWattsPerGPU: Double
     public var joulesPerVideo: Double
 
-    public init(result: VideoSimulation.Result, deployment: VideoDeployment) {
+    /// `gpuSecondsPerVideo` and `gpus` per replica (in the result's order); `gpus` and `idleWatts`
+    /// of the whole cluster.
+    public init(result: VideoSimulation.Result, replicaGPUSeconds: [Double], gpus: Int, idleWatts: Double) {
         videos = result.latencies.count
         durationSeconds = result.durationSeconds
         let ms = LatencySummary(seconds: result.latencies)
         latencySeconds = LatencySummary(p50: ms.p50 / 1000, p90: ms.p90 / 1000, p99: ms.p99 / 1000, mean: ms.mean / 1000)
         videosPerSecond = durationSeconds > 0 ? Double(videos) / durationSeconds : 0
-        videosPerSecondPerGPU = videosPerSecond / Double(max(1, deployment.gpus))
+        videosPerSecondPerGPU = videosPerSecond / Double(max(1, gpus))
         var gpuSeconds = 0.0
-        for (replica, count) in zip(deployment.replicas, result.videosPerReplica) {
-            gpuSeconds += Double(count) * Double(replica.gpus) * replica.secondsPerVideo
+        for (perVideo, count) in zip(replicaGPUSeconds, result.videosPerReplica) {
+            gpuSeconds += Double(count) * perVideo
         }
         gpuSecondsPerVideo = videos > 0 ? gpuSeconds / Double(videos) : 0
-        energyJoules = result.dynamicJoules + deployment.idleWatts * durationSeconds
-        meanPowerWattsPerGPU = durationSeconds > 0 ? energyJoules / durationSeconds / Double(max(1, deployment.gpus)) : 0
+        energyJoules = result.dynamicJoules + idleWatts * durationSeconds
+        meanPowerWattsPerGPU = durationSeconds > 0 ? energyJoules / durationSeconds / Double(max(1, gpus)) : 0
         joulesPerVideo = videos > 0 ? energyJoules / Double(videos) : 0
     }
 }

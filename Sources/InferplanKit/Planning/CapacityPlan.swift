@@ -16,6 +16,8 @@ public struct CapacityPlan: Sendable {
     public enum Target: Sendable, Equatable {
         case tokensPerSecond(Double)
         case queriesPerSecond(Double)
+        /// A video base scenario: videos per second (Offline, or SingleStream's one at a time).
+        case videosPerSecond(Double)
     }
 
     /// What "best" means: fewest GPUs (then least power from TDP), least modelled power, or
@@ -44,6 +46,9 @@ public struct CapacityPlan: Sendable {
         public var meanPowerKW: Double?
         public var usdPerHour: Double?
         public var usdPerMillionOutputTokens: Double?
+        /// A video plan's throughput and p90 seconds per video.
+        public var videosPerS: Double?
+        public var videoLatencyP90S: Double?
         public var best = false
         public var note: String?
 
@@ -51,6 +56,7 @@ public struct CapacityPlan: Sendable {
             case candidate, gpu, nodes, gpus, best, note
             case outputTokensPerS, outputTokensPerSPerGPU
             case maxQPS, powerKW, meanPowerKW, usdPerHour, usdPerMillionOutputTokens
+            case videosPerS, videoLatencyP90S
         }
     }
 
@@ -128,7 +134,44 @@ public struct CapacityPlan: Sendable {
         switch target {
         case .tokensPerSecond(let goal): return outcome.metrics.outputTokensPerSecond >= goal
         case .queriesPerSecond(let goal): return (outcome.qps ?? outcome.metrics.outputTokensPerSecond / meanOutput) >= goal
+        case .videosPerSecond: return false
         }
+    }
+
+    /// A video candidate: the fewest nodes whose videos/s meets `goal` (replicas are independent,
+    /// so the estimate from one node is checked and stepped as for LLMs).
+    func videoAnswer(_ candidate: Candidate, goal: Double) throws -> Answer {
+        func run(_ nodes: Int) throws -> (VideoScenario, VideoRunOutcome) {
+            let overrides = candidate.overrides + [try Override(parsing: "hardware.nodes=\(nodes)")]
+            guard case .video(let scenario) = try ScenarioFile.load(path: basePath, overrides: overrides) else {
+                throw InputError(location: basePath, keyPath: "model", problem: "--target-videos-per-s needs a video base scenario",
+                                 valid: "--target-tokens-per-s or --target-qps for an LLM scenario")
+            }
+            return (scenario, try VideoScenarioRun.outcome(scenario))
+        }
+        let (scenario, one) = try run(1)
+        var nodes = min(maxNodes, max(1, Int((goal / max(one.metrics.videosPerSecond, 1e-12)).rounded(.up))))
+        var chosen = try run(nodes).1
+        while chosen.metrics.videosPerSecond < goal {
+            guard nodes < maxNodes else {
+                return Answer(candidate: candidate.name, gpu: scenario.gpu.id,
+                              note: "not reachable with \(maxNodes) nodes (\(Format.grouped(chosen.metrics.videosPerSecond, decimals: 4)) videos/s at most)")
+            }
+            nodes += 1
+            chosen = try run(nodes).1
+        }
+        while nodes > 1, let smaller = try? run(nodes - 1).1, smaller.metrics.videosPerSecond >= goal {
+            nodes -= 1
+            chosen = smaller
+        }
+        let gpus = chosen.deployment.gpus
+        let watts = chosen.metrics.meanPowerWattsPerGPU * Double(gpus)
+        var answer = Answer(candidate: candidate.name, gpu: scenario.gpu.id, nodes: nodes, gpus: gpus,
+                            powerKW: Double(gpus) * scenario.gpu.powerWatts / 1000, meanPowerKW: watts / 1000,
+                            usdPerHour: scenario.prices?.usdPerHour(gpus: gpus, watts: watts))
+        answer.videosPerS = chosen.metrics.videosPerSecond
+        answer.videoLatencyP90S = chosen.metrics.latencySeconds.p90
+        return answer
     }
 
     /// The smallest cluster per candidate, sorted by GPUs then power; the best one marked.
@@ -139,6 +182,7 @@ public struct CapacityPlan: Sendable {
                        progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Answer] {
         let answers = try candidates.parallelMap(jobs: jobs, progress: progress) { candidate throws(InternalError) -> Answer in
             do {
+                if case .videosPerSecond(let goal) = target { return try videoAnswer(candidate, goal: goal) }
                 // Replicas are independent, so throughput grows about linearly with nodes: start
                 // from the estimate one node gives, then step to the smallest count that meets it.
                 let (scenario, one) = try evaluate(candidate, nodes: 1)
@@ -154,6 +198,7 @@ public struct CapacityPlan: Sendable {
                 switch target {
                 case .tokensPerSecond(let goal): perNode = goal / max(one.metrics.outputTokensPerSecond, 1e-9)
                 case .queriesPerSecond(let goal): perNode = goal / max(one.qps ?? one.metrics.outputTokensPerSecond / meanOutput, 1e-9)
+                case .videosPerSecond: perNode = 1   // answered by `videoAnswer` above
                 }
                 var nodes = min(maxNodes, max(1, Int(perNode.rounded(.up))))
                 while !Self.meets(try outcome(nodes), target, meanOutput: meanOutput) {
@@ -207,6 +252,7 @@ public struct CapacityPlan: Sendable {
         switch target {
         case .tokensPerSecond(let x): goal = "\(Format.grouped(x, decimals: 0)) output tokens/s"
         case .queriesPerSecond(let x): goal = "\(Format.grouped(x, decimals: 2)) queries/s"
+        case .videosPerSecond(let x): return videoText(answers, goal: x, objective: objective)
         }
         var lines = ["smallest cluster per candidate for \(goal) (at the highest rate meeting the latency limits for Server/Interactive)",
                      "    candidate                 gpu         nodes  gpus   tokens/s   per GPU    max qps   power kW"
@@ -235,6 +281,31 @@ public struct CapacityPlan: Sendable {
         switch objective {
         case .gpus: lines.append("* fewest GPUs (then least power, from TDP)")
         case .power: lines.append("* least modelled mean power (GPUs only; low confidence until fitted to MLPerf Power)")
+        case .cost: lines.append("* fewest dollars per hour, from the base scenario's cost: prices")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func videoText(_ answers: [Answer], goal: Double, objective: Objective) -> String {
+        var lines = ["smallest cluster per candidate for \(Format.grouped(goal, decimals: 4)) videos/s",
+                     "    candidate                 gpu         nodes  gpus   videos/s    p90 s   power kW    mean kW     $/hour"]
+        var notes: [String] = []
+        for a in answers {
+            let head = (a.best ? "  * " : "    ") + Format.pad(a.candidate, 26, right: false) + Format.pad(a.gpu, 10, right: false)
+            guard let nodes = a.nodes, let gpus = a.gpus else {
+                notes.append("[\(notes.count + 1)] \(a.candidate): " + (a.note ?? "no answer"))
+                lines.append(head + Format.pad("-", 7) + Format.pad("-", 6) + "   no answer, see [\(notes.count)] below")
+                continue
+            }
+            lines.append(head + Format.pad(String(nodes), 7) + Format.pad(String(gpus), 6)
+                         + Format.pad(Format.grouped(a.videosPerS ?? 0, decimals: 4), 11) + Format.pad(Format.grouped(a.videoLatencyP90S ?? 0, decimals: 1), 9)
+                         + Format.pad(Format.fixed(a.powerKW ?? 0, 1), 11) + Format.pad(a.meanPowerKW.map { Format.fixed($0, 1) } ?? "-", 11)
+                         + Format.pad(a.usdPerHour.map { Format.grouped($0, decimals: 2) } ?? "-", 11))
+        }
+        lines += notes.isEmpty ? [] : [""] + notes + [""]
+        switch objective {
+        case .gpus: lines.append("* fewest GPUs (then least power, from TDP)")
+        case .power: lines.append("* least modelled mean power (GPUs only)")
         case .cost: lines.append("* fewest dollars per hour, from the base scenario's cost: prices")
         }
         return lines.joined(separator: "\n") + "\n"

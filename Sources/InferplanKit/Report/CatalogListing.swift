@@ -38,9 +38,19 @@ public struct CatalogListing: Sendable, Encodable {
         }
     }
 
+    public struct VideoModel: Sendable, Encodable {
+        var id: String, name: String, experts: Int, parametersBPerExpert: Double, layers: Int, hidden: Int, confidence: String, source: String
+    }
+
+    public struct VideoBenchmark: Sendable, Encodable {
+        var id: String, model: String, video: String, samples: Int, confidence: String
+    }
+
     public var gpus: [GPU] = []
     public var models: [Model] = []
+    public var videoModels: [VideoModel] = []
     public var benchmarks: [Benchmark] = []
+    public var videoBenchmarks: [VideoBenchmark] = []
     public var efficiency: [Efficiency] = []
     public var nodes: [String] = []
 
@@ -55,14 +65,29 @@ public struct CatalogListing: Sendable, Encodable {
                             efficiency: gpu.efficiency.id, confidence: gpu.confidence, source: gpu.source))
         }
         for id in catalog.ids(.models) {
-            let model = try catalog.model(catalog.document(.models, id: id))
+            let document = try catalog.document(.models, id: id)
+            if Catalog.isVideo(document) {
+                let video = try catalog.videoModel(document)
+                videoModels.append(VideoModel(id: id, name: video.name, experts: video.experts, parametersBPerExpert: video.parametersPerExpert / 1e9,
+                                              layers: video.layers, hidden: video.hidden, confidence: video.confidence, source: video.source))
+                continue
+            }
+            let model = try catalog.model(document)
             models.append(Model(id: id, name: model.name, parametersB: model.totalParameters / 1e9,
                                 activeParametersB: model.activeParametersPerToken / 1e9,
                                 kvBytesPerTokenBF16: model.kvElements(forSequenceOf: 1) * 2,
                                 confidence: model.confidence, source: model.source))
         }
         for id in catalog.ids(.benchmarks) {
-            let preset = try catalog.benchmark(catalog.document(.benchmarks, id: id))
+            let document = try catalog.document(.benchmarks, id: id)
+            if Catalog.isVideo(document) {
+                let preset = try catalog.videoBenchmark(document)
+                let v = preset.video
+                videoBenchmarks.append(VideoBenchmark(id: id, model: preset.model, video: "\(v.width) x \(v.height), \(v.frames) frames, \(v.steps) steps\(v.guidance ? " with guidance" : "")",
+                                                      samples: preset.samples, confidence: preset.confidence))
+                continue
+            }
+            let preset = try catalog.benchmark(document)
             benchmarks.append(Benchmark(id: id, model: preset.model, input: preset.input.summary, output: preset.output.summary,
                                         minOfflineSamples: preset.minOfflineSamples, confidence: preset.confidence))
         }
@@ -91,9 +116,17 @@ public struct CatalogListing: Sendable, Encodable {
             lines.append("  \(Format.pad(model.id, 14, right: false)) \(Format.pad(model.name, 40, right: false)) \(Format.fixed(model.parametersB, 2)) B total, \(Format.fixed(model.activeParametersB, 2)) B active per token, \(Format.grouped(model.kvBytesPerTokenBF16 / 1024, decimals: 0)) KiB KV per token")
         }
         lines.append("")
+        lines.append("Video diffusion models (parameters per DiT expert)")
+        for model in videoModels {
+            lines.append("  \(Format.pad(model.id, 16, right: false)) \(Format.pad(model.name, 38, right: false)) \(model.experts) x \(Format.fixed(model.parametersBPerExpert, 2)) B, \(model.layers) layers of \(model.hidden)")
+        }
+        lines.append("")
         lines.append("Benchmark presets")
         for preset in benchmarks {
             lines.append("  \(Format.pad(preset.id, 22, right: false)) model \(preset.model); input \(preset.input); output \(preset.output); \(Format.grouped(preset.minOfflineSamples)) Offline samples")
+        }
+        for preset in videoBenchmarks {
+            lines.append("  \(Format.pad(preset.id, 22, right: false)) model \(preset.model); \(preset.video); \(preset.samples) prompts")
         }
         lines.append("")
         lines.append("Nodes (hardware.node: GPU, count and scale-out network)")

@@ -12,7 +12,8 @@ public enum VideoScenarioRun {
         let fastest = deployment.replicas.map(\.secondsPerVideo).min() ?? 0
         let videos = scenario.workload.sampleCount(secondsPerVideo: fastest, replicas: deployment.replicas.count)
         let result = VideoSimulation.run(deployment, scenario: scenario.workload.scenario, videos: videos)
-        let metrics = VideoRunMetrics(result: result, deployment: deployment)
+        let metrics = VideoRunMetrics(result: result, replicaGPUSeconds: deployment.replicas.map { Double($0.gpus) * $0.secondsPerVideo },
+                                      gpus: deployment.gpus, idleWatts: deployment.idleWatts)
         assert(result.videosPerReplica.reduce(0, +) == videos, "videos in = videos out")
         return VideoRunOutcome(deployment: deployment, metrics: metrics)
     }

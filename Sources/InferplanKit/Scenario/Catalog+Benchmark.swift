@@ -1,6 +1,10 @@
 extension Catalog {
     /// Decodes a benchmark preset entry.
     public func benchmark(_ document: YAMLValue) throws -> BenchmarkPreset {
+        if Self.isVideo(document) {
+            throw document.error("\(document.source.name) is a video benchmark, and this scenario's model is an LLM",
+                                 valid: "an LLM benchmark (mlperf-llama2-70b, ...), or a video model (wan2.2-t2v-a14b) for this benchmark")
+        }
         let map = try document.mapping(allowed: ["id", "model", "dataset", "input_tokens", "output_tokens", "min_offline_samples",
                                                  "min_duration_s", "limits", "length_provenance", "source", "confidence"])
         var server: LatencyLimits?

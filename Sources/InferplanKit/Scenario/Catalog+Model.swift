@@ -1,6 +1,10 @@
 extension Catalog {
     /// Decodes a model entry.
     public func model(_ document: YAMLValue) throws -> ModelArchitecture {
+        if Self.isVideo(document) {
+            throw document.error("\(document.source.name) is a video diffusion model, and an LLM is expected here",
+                                 valid: "an LLM (see `inferplan catalog`); video models run in video scenarios (workload.benchmark: mlperf-wan-2.2-t2v)")
+        }
         let map = try document.mapping(allowed: ["id", "name", "layers", "hidden", "ffn", "attention", "moe", "vocab",
                                                  "max_context", "bf16_components", "parameters_b", "source", "confidence", "notes"])
         let attentionMap = try map.required("attention", hint: "{q_heads: 64, kv_heads: 8, head_dim: 128}")

@@ -12,7 +12,7 @@ public struct SweepCheck: Sendable {
     }
 
     /// Figures compared, when present in both.
-    public static let checkedFigures = ["output_tokens_per_s", "max_qps"]
+    public static let checkedFigures = ["output_tokens_per_s", "max_qps", "videos_per_s", "video_latency_p90_s"]
 
     public var findings: [Finding]
     public var compared: Int

@@ -94,7 +94,7 @@ public struct SweepDefinition: Sendable {
         // `set:` must name scenario keys (a typo would otherwise fail every point, and the sweep
         // still exit 0); other problems of its values are the points'.
         do {
-            _ = try Scenario.load(path: basePath, overrides: try fixedOverrides())
+            _ = try ScenarioFile.load(path: basePath, overrides: try fixedOverrides())
         } catch let error as InputError where error.problem.hasPrefix("unknown key") && fixed.contains(where: { error.location == $0.origin }) {
             throw error
         } catch {}
@@ -102,7 +102,7 @@ public struct SweepDefinition: Sendable {
         for (axis, (keyNode, _)) in zip(axes, axesMapping) {
             do {
                 let override = try Override(parsing: "\(axis.keyPath)=\(axis.values[0])")
-                _ = try Scenario.load(path: basePath, overrides: try fixedOverrides() + [override])
+                _ = try ScenarioFile.load(path: basePath, overrides: try fixedOverrides() + [override])
             } catch let error as InputError where error.location.hasPrefix("--set") && error.problem.hasPrefix("unknown key") {
                 let line = keyNode.mark.map { "\(document.source.name):\($0.line)" } ?? path
                 throw InputError(location: line, keyPath: "axes.\(axis.keyPath)", problem: "'\(axis.keyPath)' is not a scenario key: \(error.problem)",

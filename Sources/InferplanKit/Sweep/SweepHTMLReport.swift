@@ -60,8 +60,11 @@ public struct SweepHTMLReport {
     public func html() -> String {
         var charts: [String] = []
         var notes: [String] = []
+        // A text-to-video sweep: videos instead of tokens, seconds per video instead of TTFT/TPOT.
+        let video = rows.contains { ($0.figure("videos_per_s") ?? nil) != nil }
         if axes.contains("hardware.nodes") {
-            charts += scalingCharts()
+            charts += video ? scalingCharts(throughput: "videos_per_s", perGPU: "videos_per_s_per_gpu", unit: "videos/s")
+                : scalingCharts(throughput: "output_tokens_per_s", perGPU: "output_tokens_per_s_per_gpu", unit: "output tokens/s")
         } else {
             notes.append("No hardware.nodes axis: no scaling charts.")
         }
@@ -69,15 +72,29 @@ public struct SweepHTMLReport {
             charts += latencyCharts(along: "workload.qps")
         } else if rows.contains(where: { ($0.figure("max_qps") ?? nil) != nil }) {
             charts += latencyCharts(along: nil)
-        } else {
+        } else if !video {
             notes.append("No workload.qps axis and no max-rate points: no latency-vs-rate charts.")
         }
-        charts.append(paretoChart())
+        if video { charts.append(videoChart()) }
+        if rows.contains(where: { $0.figure("output_tokens_per_s") != nil }) { charts.append(paretoChart()) }
         if rows.contains(where: { ($0.figure("usd_per_million_output_tokens") ?? nil) != nil }) { charts.append(costChart()) }
 
-        let header = ["point"] + axes + ["tokens/s", "per GPU", "GPUs", "max qps", "TTFT p99 ms", "TPOT p99 ms", "limits met",
+        var header = ["point"] + axes + ["tokens/s", "per GPU", "GPUs", "max qps", "TTFT p99 ms", "TPOT p99 ms", "limits met",
                                          "tokens/J", "$/M tokens", "error"]
+        if video { header = ["point"] + axes + ["videos/s", "per GPU", "GPUs", "p90 s per video", "kJ per video", "$ per video", "error"] }
         let tableRows = rows.map { r -> [String] in
+            if video {
+                return [String(r.point)] + r.axisValues + [
+                    (r.figure("videos_per_s") ?? nil).map { Format.grouped($0, decimals: 4) } ?? "",
+                    (r.figure("videos_per_s_per_gpu") ?? nil).map { Format.grouped($0, decimals: 5) } ?? "",
+                    r.figure("gpus").map { String(Int($0)) } ?? "",
+                    (r.figure("video_latency_p90_s") ?? nil).map { Format.grouped($0, decimals: 2) } ?? "",
+                    (r.figure("joules_per_video") ?? nil).map { Format.grouped($0 / 1000, decimals: 1) } ?? "",
+                    (r.figure("usd_per_video") ?? nil).map { Format.grouped($0, decimals: 3) } ?? "",
+                    r.error ?? "",
+                ]
+            }
+            return
             [String(r.point)] + r.axisValues + [
                 r.figure("output_tokens_per_s").map { Format.grouped($0, decimals: 0) } ?? "",
                 r.figure("output_tokens_per_s_per_gpu").map { Format.grouped($0, decimals: 0) } ?? "",
@@ -101,12 +118,12 @@ public struct SweepHTMLReport {
 
     /// Throughput and per-GPU scaling efficiency against the node count, one line per combination
     /// of the other axes, with integer node ticks and the 100% mark.
-    private func scalingCharts() -> [String] {
+    private func scalingCharts(throughput figure: String, perGPU perGPUFigure: String, unit: String) -> [String] {
         var throughput: [SVGChart.Series] = [], efficiency: [SVGChart.Series] = []
         for group in series(along: "hardware.nodes") {
             let points = group.rows.compactMap { row -> (nodes: Double, tokens: Double, perGPU: Double)? in
-                guard let n = value(row, axis: "hardware.nodes"), let tokens = row.figure("output_tokens_per_s"),
-                      let perGPU = row.figure("output_tokens_per_s_per_gpu") else { return nil }
+                guard let n = value(row, axis: "hardware.nodes"), let tokens = row.figure(figure) ?? nil,
+                      let perGPU = row.figure(perGPUFigure) ?? nil else { return nil }
                 return (n, tokens, perGPU)
             }.sorted { $0.nodes < $1.nodes }
             throughput.append(.init(name: group.name, points: points.map { (x: $0.nodes, y: $0.tokens) }))
@@ -116,7 +133,7 @@ public struct SweepHTMLReport {
         }
         let nodes = SVGChart.Axis(label: "nodes", integerTicks: true)
         return [
-            SVGChart(title: "Throughput vs nodes", x: nodes, y: .init(label: "output tokens/s", includesZero: true), series: throughput).svg(),
+            SVGChart(title: "Throughput vs nodes", x: nodes, y: .init(label: unit, includesZero: true), series: throughput).svg(),
             SVGChart(title: "Scaling efficiency vs nodes (per GPU, vs the first count)", x: nodes,
                      y: .init(label: "efficiency %", includesZero: true), series: efficiency,
                      references: [.init(label: "100%", y: 100)]).svg(),
@@ -166,6 +183,25 @@ public struct SweepHTMLReport {
                             labels: groups[gpu]!.map { $0.label.isEmpty ? gpu : $0.label })
         }
         return (series, all)
+    }
+
+    /// Videos/s per GPU against p90 seconds per video, one scatter series per GPU type: the
+    /// throughput-latency trade of sequence parallelism and replica size.
+    private func videoChart() -> String {
+        let gpuAxis = axes.firstIndex(of: "hardware.gpu")
+        var groups: [String: [(x: Double, y: Double, label: String)]] = [:]
+        var order: [String] = []
+        for r in rows where r.error == nil {
+            guard let latency = r.figure("video_latency_p90_s") ?? nil, let perGPU = r.figure("videos_per_s_per_gpu") ?? nil else { continue }
+            let gpu = gpuAxis.map { r.axisValues[$0] } ?? "points"
+            if groups[gpu] == nil { order.append(gpu) }
+            groups[gpu, default: []].append((latency, perGPU, r.axisValues.enumerated().filter { $0.offset != gpuAxis }.map(\.element).joined(separator: " ")))
+        }
+        let series = order.map { gpu in
+            SVGChart.Series(name: gpu, points: groups[gpu]!.map { ($0.x, $0.y) }, style: .scatter, labels: groups[gpu]!.map { $0.label })
+        }
+        return SVGChart(title: "Videos/s per GPU vs seconds per video", x: .init(label: "p90 seconds per video", scale: .log),
+                        y: .init(label: "videos/s per GPU", includesZero: true), series: series).svg()
     }
 
     /// Per-GPU throughput against per-user speed (1000 / p50 TPOT), with the Pareto frontier.

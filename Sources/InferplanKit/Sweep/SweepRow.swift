@@ -14,7 +14,8 @@ public struct SweepRow: Sendable, Equatable {
                                      "max_qps", "qps", "ttft_p50_ms", "ttft_p99_ms", "tpot_p50_ms", "tpot_p99_ms",
                                      "latency_limits_met", "completed_samples", "power_kw",
                                      "ttft_p99_limit_ms", "tpot_p99_limit_ms",
-                                     "mean_power_w_per_gpu", "output_tokens_per_joule", "usd_per_million_output_tokens"]
+                                     "mean_power_w_per_gpu", "output_tokens_per_joule", "usd_per_million_output_tokens",
+                                     "videos_per_s", "videos_per_s_per_gpu", "video_latency_p90_s", "joules_per_video", "usd_per_video"]
 
     public init(point: Int, axisValues: [String], figures: [Double?], error: String?) {
         self.point = point
@@ -29,17 +30,11 @@ public struct SweepRow: Sendable, Equatable {
     public static func run(point: Int, of sweep: SweepDefinition) throws -> SweepRow {
         let values = sweep.values(ofPoint: point)
         do {
-            let scenario = try Scenario.load(path: sweep.basePath, overrides: sweep.overrides(ofPoint: point))
-            let outcome = try ScenarioRun.outcome(scenario)
-            let report = RunReport(scenario: scenario, outcome: outcome, includeWallTime: false)
-            let figures: [Double?] = [
-                report.outputTokensPerS, report.outputTokensPerSPerGPU, Double(report.gpus), Double(report.nodes), Double(report.replicas),
-                report.maxQPS, report.qps, report.ttftMs.p50, report.ttftMs.p99, report.tpotMs.p50, report.tpotMs.p99,
-                report.latencyLimitsMet.map { $0 ? 1 : 0 }, Double(report.completedSamples),
-                Double(report.gpus) * scenario.gpu.powerWatts / 1000,
-                report.latencyLimits?.ttftP99Ms, report.latencyLimits?.tpotP99Ms,
-                report.meanPowerWPerGPU, report.outputTokensPerJoule, report.usdPerMillionOutputTokens,
-            ]
+            let figures: [Double?]
+            switch try ScenarioFile.load(path: sweep.basePath, overrides: sweep.overrides(ofPoint: point)) {
+            case .llm(let scenario): figures = try llmFigures(scenario)
+            case .video(let scenario): figures = try videoFigures(scenario)
+            }
             return SweepRow(point: point, axisValues: values, figures: figures, error: nil)
         } catch let error as InputError {
             return SweepRow(point: point, axisValues: values, figures: [], error: error.description.replacingOccurrences(of: "\n", with: "; "))
@@ -48,6 +43,34 @@ public struct SweepRow: Sendable, Equatable {
         } catch {
             return SweepRow(point: point, axisValues: values, figures: [], error: "\(error)")
         }
+    }
+
+    /// An LLM point's figures, in `figureNames` order (the video ones empty).
+    static func llmFigures(_ scenario: Scenario) throws -> [Double?] {
+        let outcome = try ScenarioRun.outcome(scenario)
+        let report = RunReport(scenario: scenario, outcome: outcome, includeWallTime: false)
+        return [
+            report.outputTokensPerS, report.outputTokensPerSPerGPU, Double(report.gpus), Double(report.nodes), Double(report.replicas),
+            report.maxQPS, report.qps, report.ttftMs.p50, report.ttftMs.p99, report.tpotMs.p50, report.tpotMs.p99,
+            report.latencyLimitsMet.map { $0 ? 1 : 0 }, Double(report.completedSamples),
+            Double(report.gpus) * scenario.gpu.powerWatts / 1000,
+            report.latencyLimits?.ttftP99Ms, report.latencyLimits?.tpotP99Ms,
+            report.meanPowerWPerGPU, report.outputTokensPerJoule, report.usdPerMillionOutputTokens,
+            nil, nil, nil, nil, nil,
+        ]
+    }
+
+    /// A video point's figures: the cluster's, power and cost, and the video ones; the token ones empty.
+    static func videoFigures(_ scenario: VideoScenario) throws -> [Double?] {
+        let report = VideoRunReport(scenario: scenario, outcome: try VideoScenarioRun.outcome(scenario))
+        let byName: [String: Double?] = [
+            "gpus": Double(report.gpus), "nodes": Double(report.nodes), "replicas": Double(report.replicas),
+            "completed_samples": Double(report.issuedSamples),
+            "power_kw": Double(report.gpus) * scenario.gpu.powerWatts / 1000, "mean_power_w_per_gpu": report.meanPowerWPerGPU,
+            "videos_per_s": report.videosPerS, "videos_per_s_per_gpu": report.videosPerSPerGPU,
+            "video_latency_p90_s": report.videoLatencyS.p90, "joules_per_video": report.joulesPerVideo, "usd_per_video": report.usdPerVideo,
+        ]
+        return figureNames.map { byName[$0] ?? nil }
     }
 
     public func figure(_ name: String) -> Double? {
