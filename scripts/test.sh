@@ -12,6 +12,7 @@ swift test "$@"
 gate="$(mktemp -d)"
 trap 'rm -rf "$gate"' EXIT
 .build/debug/inferplan sweep Scenarios/sweeps/ci.yaml --output "$gate/ci" --check Scenarios/sweeps/ci-baseline.csv --tolerance 2%
+.build/debug/inferplan sweep Scenarios/sweeps/video.yaml --output "$gate/video" --check Scenarios/sweeps/video-baseline.csv --tolerance 2%
 swift build -c release --product inferplan
 scripts/check-html.sh .build/release/inferplan
 # The install step of the README: the binary, its catalog and completions under a prefix.

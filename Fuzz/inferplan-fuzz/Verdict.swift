@@ -109,6 +109,7 @@ enum Verdict: Equatable {
     /// The report invariants of issue 13, read from a `run --format json` report.
     static func runInvariants(_ report: [String: Any]) -> String? {
         func number(_ key: String) -> Double? { (report[key] as? NSNumber)?.doubleValue }
+        if report["videos_per_s"] != nil { return videoInvariants(report) }
         guard let issued = number("issued_samples"), let completed = number("completed_samples") else { return "no sample counts" }
         if issued != completed { return "completed \(completed) of \(issued) issued samples" }
         if issued < 1 { return "no sample issued" }
@@ -123,6 +124,22 @@ enum Verdict: Equatable {
         }
         if let peak = number("kv_peak_fraction"), !(peak >= 0 && peak <= 1) { return "KV peak \(peak)" }
         if let perGPU = number("output_tokens_per_s_per_gpu"), !perGPU.isFinite || perGPU < 0 { return "per-GPU throughput \(perGPU)" }
+        return nil
+    }
+
+    /// A text-to-video report: videos issued, a positive finite rate, ordered latencies, and the
+    /// explain shares adding up to the video's time.
+    static func videoInvariants(_ report: [String: Any]) -> String? {
+        func number(_ key: String) -> Double? { (report[key] as? NSNumber)?.doubleValue }
+        guard let issued = number("issued_samples"), issued >= 1 else { return "no video issued" }
+        guard let rate = number("videos_per_s"), rate > 0, rate.isFinite else { return "videos_per_s \(number("videos_per_s") ?? .nan)" }
+        guard let latency = report["video_latency_s"] as? [String: Any],
+              let p50 = (latency["p50"] as? NSNumber)?.doubleValue, let p90 = (latency["p90"] as? NSNumber)?.doubleValue,
+              let p99 = (latency["p99"] as? NSNumber)?.doubleValue, 0 < p50, p50 <= p90 * (1 + 1e-9), p90 <= p99 * (1 + 1e-9), p99.isFinite else {
+            return "video_latency_s not ordered and positive"
+        }
+        let shares = (report["explain"] as? [[String: Any]] ?? []).compactMap { ($0["share"] as? NSNumber)?.doubleValue }
+        if abs(shares.reduce(0, +) - 1) > 1e-6 { return "explain shares add up to \(shares.reduce(0, +))" }
         return nil
     }
 }

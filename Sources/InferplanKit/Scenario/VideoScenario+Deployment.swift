@@ -25,7 +25,7 @@ extension VideoScenario {
             let groupKey = locations["serving.sequence_parallel"] != nil ? "serving.sequence_parallel" : key
             if perReplica > group.gpus || group.gpus % perReplica != 0 {
                 throw error(groupKey, "a replica of \(perReplica) GPUs (sequence_parallel \(parallelism.sequence)\(parallelism.cfg ? " x 2 for cfg_parallel" : "")) does not divide the \(group.gpus) GPUs of \(gpu.name)",
-                            valid: "a replica size that divides \(group.gpus), e.g. sequence_parallel \(group.gpusPerNode)")
+                            valid: "a replica size that divides \(group.gpus), e.g. sequence_parallel \(max(1, group.gpusPerNode / (parallelism.cfg ? 2 : 1)))\(parallelism.cfg ? " with cfg_parallel" : "")")
             }
             let bytes = model.totalParameters * weights.bytesPerWeight + model.textEncoderParameters * 2 + model.vae.parametersB * 1e9 * 2
                 + VideoDeployment.activationBytes(model: model, tokens: tokens, sequence: parallelism.sequence)
