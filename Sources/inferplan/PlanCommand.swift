@@ -47,6 +47,14 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let definition = try CapacityPlan(path: plan)
+        // The target must be of the base scenario's family: videos/s for a video scenario.
+        let isVideo: Bool
+        if case .video = try ScenarioFile.load(path: definition.basePath) { isVideo = true } else { isVideo = false }
+        if isVideo != (targetVideosPerS != nil) {
+            throw ValidationError(isVideo
+                ? "\(definition.basePath) is a text-to-video scenario: give its target as --target-videos-per-s, e.g. --target-videos-per-s 0.5"
+                : "--target-videos-per-s is for a text-to-video base scenario; \(definition.basePath) is an LLM one: give --target-tokens-per-s or --target-qps")
+        }
         let target: CapacityPlan.Target = targetTokensPerS.map { .tokensPerSecond($0) }
             ?? targetVideosPerS.map { .videosPerSecond($0) } ?? .queriesPerSecond(targetQps!)
         let progress = ProgressDisplay(label: "plan", unit: "candidates")

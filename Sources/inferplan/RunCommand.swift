@@ -44,12 +44,9 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         var overrides = try self.overrides.map(Override.init(parsing:))
+        if case .video(let video) = try ScenarioFile.load(path: self.scenario, overrides: overrides) { return try runVideo(video) }
         if findMaxQps { overrides.append(try Override(parsing: "workload.qps=max")) }
-        let scenario: Scenario
-        switch try ScenarioFile.load(path: self.scenario, overrides: overrides) {
-        case .llm(let llm): scenario = llm
-        case .video(let video): return try runVideo(video)
-        }
+        let scenario = try Scenario.load(path: self.scenario, overrides: overrides)
         // The text report shows the warnings; a JSON or HTML report for a tool gets them on stderr too.
         if output.format != .text { for warning in scenario.warnings { Console.err("warning: \(warning)\n") } }
         let first = try ScenarioRun.outcome(scenario)
