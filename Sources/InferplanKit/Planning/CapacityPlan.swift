@@ -248,47 +248,37 @@ public struct CapacityPlan: Sendable {
     }
 
     public static func text(_ answers: [Answer], target: Target, objective: Objective = .gpus) -> String {
-        let goal: String
-        switch target {
-        case .tokensPerSecond(let x): goal = "\(Format.grouped(x, decimals: 0)) output tokens/s"
-        case .queriesPerSecond(let x): goal = "\(Format.grouped(x, decimals: 2)) queries/s"
-        case .videosPerSecond(let x): return videoText(answers, goal: x, objective: objective)
-        }
-        var lines = ["smallest cluster per candidate for \(goal) (at the highest rate meeting the latency limits for Server/Interactive)",
-                     "    candidate                 gpu         nodes  gpus   tokens/s   per GPU    max qps   power kW"
-                        + (objective == .gpus ? "" : "    mean kW     $/hour    $/M tok")]
-        // A candidate without an answer gets a row of its own and a numbered note below the table:
-        // an error message is many times a column's width and would run the table together.
-        var notes: [String] = []
-        for a in answers {
-            let mark = a.best ? "  * " : "    "
-            let head = mark + Format.pad(a.candidate, 26, right: false) + Format.pad(a.gpu, 10, right: false)
-            guard let nodes = a.nodes, let gpus = a.gpus else {
-                notes.append("[\(notes.count + 1)] \(a.candidate): " + (a.note ?? "no answer"))
-                lines.append(head + Format.pad("-", 7) + Format.pad("-", 6) + "   no answer, see [\(notes.count)] below")
-                continue
+        func llm(_ goal: String) -> String {
+            table(answers, objective: objective,
+                  title: "smallest cluster per candidate for \(goal) (at the highest rate meeting the latency limits for Server/Interactive)",
+                  header: "tokens/s   per GPU    max qps   power kW" + (objective == .gpus ? "" : "    mean kW     $/hour    $/M tok")) { a in
+                Format.pad(Format.grouped(a.outputTokensPerS ?? 0, decimals: 0), 11)
+                    + Format.pad(Format.grouped(a.outputTokensPerSPerGPU ?? 0, decimals: 0), 10)
+                    + Format.pad(a.maxQPS.map { Format.grouped($0, decimals: 1) } ?? "-", 11)
+                    + Format.pad(Format.fixed(a.powerKW ?? 0, 1), 11)
+                    + (objective == .gpus ? "" : Format.pad(a.meanPowerKW.map { Format.fixed($0, 1) } ?? "-", 11)
+                        + Format.pad(a.usdPerHour.map { Format.grouped($0, decimals: 2) } ?? "-", 11)
+                        + Format.pad(a.usdPerMillionOutputTokens.map { Format.fixed($0, 3) } ?? "-", 11))
             }
-            lines.append(head + Format.pad(String(nodes), 7) + Format.pad(String(gpus), 6)
-                         + Format.pad(Format.grouped(a.outputTokensPerS ?? 0, decimals: 0), 11)
-                         + Format.pad(Format.grouped(a.outputTokensPerSPerGPU ?? 0, decimals: 0), 10)
-                         + Format.pad(a.maxQPS.map { Format.grouped($0, decimals: 1) } ?? "-", 11)
-                         + Format.pad(Format.fixed(a.powerKW ?? 0, 1), 11)
-                         + (objective == .gpus ? "" : Format.pad(a.meanPowerKW.map { Format.fixed($0, 1) } ?? "-", 11)
-                            + Format.pad(a.usdPerHour.map { Format.grouped($0, decimals: 2) } ?? "-", 11)
-                            + Format.pad(a.usdPerMillionOutputTokens.map { Format.fixed($0, 3) } ?? "-", 11)))
         }
-        lines += notes.isEmpty ? [] : [""] + notes + [""]
-        switch objective {
-        case .gpus: lines.append("* fewest GPUs (then least power, from TDP)")
-        case .power: lines.append("* least modelled mean power (GPUs only; low confidence until fitted to MLPerf Power)")
-        case .cost: lines.append("* fewest dollars per hour, from the base scenario's cost: prices")
+        switch target {
+        case .tokensPerSecond(let x): return llm("\(Format.grouped(x, decimals: 0)) output tokens/s")
+        case .queriesPerSecond(let x): return llm("\(Format.grouped(x, decimals: 2)) queries/s")
+        case .videosPerSecond(let goal):
+            return table(answers, objective: objective, title: "smallest cluster per candidate for \(Format.grouped(goal, decimals: 4)) videos/s",
+                         header: "videos/s    p90 s   power kW    mean kW     $/hour") { a in
+                Format.pad(Format.grouped(a.videosPerS ?? 0, decimals: 4), 11) + Format.pad(Format.grouped(a.videoLatencyP90S ?? 0, decimals: 1), 9)
+                    + Format.pad(Format.fixed(a.powerKW ?? 0, 1), 11) + Format.pad(a.meanPowerKW.map { Format.fixed($0, 1) } ?? "-", 11)
+                    + Format.pad(a.usdPerHour.map { Format.grouped($0, decimals: 2) } ?? "-", 11)
+            }
         }
-        return lines.joined(separator: "\n") + "\n"
     }
 
-    static func videoText(_ answers: [Answer], goal: Double, objective: Objective) -> String {
-        var lines = ["smallest cluster per candidate for \(Format.grouped(goal, decimals: 4)) videos/s",
-                     "    candidate                 gpu         nodes  gpus   videos/s    p90 s   power kW    mean kW     $/hour"]
+    /// The plan's table: candidate, GPU, nodes and GPUs, then `cells` of each answer under `header`.
+    /// A candidate without an answer gets a row of its own and a numbered note below the table: an
+    /// error message is many times a column's width and would run the table together.
+    static func table(_ answers: [Answer], objective: Objective, title: String, header: String, cells: (Answer) -> String) -> String {
+        var lines = [title, "    candidate                 gpu         nodes  gpus   " + header]
         var notes: [String] = []
         for a in answers {
             let head = (a.best ? "  * " : "    ") + Format.pad(a.candidate, 26, right: false) + Format.pad(a.gpu, 10, right: false)
@@ -297,15 +287,12 @@ public struct CapacityPlan: Sendable {
                 lines.append(head + Format.pad("-", 7) + Format.pad("-", 6) + "   no answer, see [\(notes.count)] below")
                 continue
             }
-            lines.append(head + Format.pad(String(nodes), 7) + Format.pad(String(gpus), 6)
-                         + Format.pad(Format.grouped(a.videosPerS ?? 0, decimals: 4), 11) + Format.pad(Format.grouped(a.videoLatencyP90S ?? 0, decimals: 1), 9)
-                         + Format.pad(Format.fixed(a.powerKW ?? 0, 1), 11) + Format.pad(a.meanPowerKW.map { Format.fixed($0, 1) } ?? "-", 11)
-                         + Format.pad(a.usdPerHour.map { Format.grouped($0, decimals: 2) } ?? "-", 11))
+            lines.append(head + Format.pad(String(nodes), 7) + Format.pad(String(gpus), 6) + cells(a))
         }
         lines += notes.isEmpty ? [] : [""] + notes + [""]
         switch objective {
         case .gpus: lines.append("* fewest GPUs (then least power, from TDP)")
-        case .power: lines.append("* least modelled mean power (GPUs only)")
+        case .power: lines.append("* least modelled mean power (GPUs only; low confidence until fitted to MLPerf Power)")
         case .cost: lines.append("* fewest dollars per hour, from the base scenario's cost: prices")
         }
         return lines.joined(separator: "\n") + "\n"

@@ -25,7 +25,7 @@ extension Scenario {
         overrides = document.source.applied
         echo = "# \(document.source.name)\(overrides.map { " " + $0 }.joined())\n"
             + ((try? Yams.serialize(node: document.node)) ?? "")
-        name = try root.optional("name")?.string() ?? ((document.source.name as NSString).lastPathComponent as NSString).deletingPathExtension
+        name = try Self.name(root, of: document)
 
         // Workload first: a benchmark preset supplies the model when none is named.
         let workloadMap = try root.required("workload", hint: "{benchmark: mlperf-llama2-70b, scenario: offline}")
@@ -77,5 +77,12 @@ extension Scenario {
         prices = try Self.prices(root.optional("cost"), note: note)
         workload = try Self.workload(workloadMap, benchmark: benchmark, baseDirectory: baseDirectory, maxContext: model.maxContext, note: note)
         self.locations = locations
+    }
+}
+
+extension Scenario {
+    /// `name:`, or the file's name without its extension: the report's title (shared by both families).
+    static func name(_ root: YAMLMapping, of document: YAMLValue) throws -> String {
+        try root.optional("name")?.string() ?? ((document.source.name as NSString).lastPathComponent as NSString).deletingPathExtension
     }
 }

@@ -50,7 +50,7 @@ public struct VideoScenario: Sendable {
         let root = try document.mapping(allowed: Self.topLevelKeys)
         file = document.source.name
         overrides = document.source.applied
-        name = try root.optional("name")?.string() ?? ((document.source.name as NSString).lastPathComponent as NSString).deletingPathExtension
+        name = try Scenario.name(root, of: document)
 
         let workloadMap = try root.required("workload", hint: "{benchmark: mlperf-wan-2.2-t2v, scenario: single-stream}")
             .mapping(allowed: Self.workloadKeys)
