@@ -22,11 +22,12 @@ import Testing
         #expect(metrics.issuedSamples >= 24_576)
         #expect(metrics.completedSamples == metrics.issuedSamples)
         // On a cluster eight times the size, LoadGen's count scales with the rate: the run still
-        // lasts the minimum duration instead of draining in a fraction of it.
+        // lasts the minimum duration instead of draining in a fraction of it (60 s of work, then
+        // the last batches drain at a few sequences each: about 90 s).
         let big = try Fixtures.scenario(yaml, overrides: [Override(parsing: "hardware.nodes=8"),
                                                           Override(parsing: "workload.duration_s=60")])
         let bigMetrics = try ScenarioRun.run(big).metrics
-        #expect(bigMetrics.simulatedSeconds >= 60 && bigMetrics.simulatedSeconds < 90, "\(bigMetrics.simulatedSeconds) s")
+        #expect(bigMetrics.simulatedSeconds >= 60 && bigMetrics.simulatedSeconds < 100, "\(bigMetrics.simulatedSeconds) s")
         #expect(bigMetrics.issuedSamples > 24_576)
     }
 

@@ -35,9 +35,10 @@ import Testing
         #expect(abs(points[0].losses!.tail) < 1e-12)
     }
 
-    /// Without any of the mechanisms no paired run is made: only the tail, 1 - efficiency.
+    /// Without any of the mechanisms (stragglers switched off: they are on by default) no paired
+    /// run is made: only the tail, 1 - efficiency.
     @Test func aScenarioWithoutMechanismsHasOnlyATail() throws {
-        let result = try study(nil, counts: [1, 2])
+        let result = try study("serving: {scheduler: continuous, max_batch_seqs: 1024, max_batch_tokens: 8192, variability: {gpu_speed_spread: 0}}", counts: [1, 2])
         for point in result.points {
             let losses = try #require(point.losses)
             #expect(losses.harness == 0 && losses.stragglers == 0 && losses.collectives == 0)

@@ -16,10 +16,11 @@ extension Scenario {
             throw value.error("max_batch_tokens \(maxTokens) is below max_batch_seqs \(maxSeqs): the decodes of a full batch would not fit in one step",
                               valid: "a whole number >= serving.max_batch_seqs (\(maxSeqs))")
         }
-        var variability = ServingConfig.Variability()
+        var variability = ServingConfig.Variability(gpuSpeedSpread: ServingConfig.Variability.defaultGPUSpeedSpread)
         if let value = map?.optional("variability") {
             let v = try note(value).mapping(allowed: ["gpu_speed_spread", "step_jitter"])
-            variability.gpuSpeedSpread = try v.optional("gpu_speed_spread").map { try note($0).double(in: 0...0.5) } ?? 0
+            variability.gpuSpeedSpread = try v.optional("gpu_speed_spread").map { try note($0).double(in: 0...0.5) }
+                ?? ServingConfig.Variability.defaultGPUSpeedSpread
             variability.stepJitter = try v.optional("step_jitter").map { try note($0).double(in: 0...0.5) } ?? 0
         }
         var generator: ServingConfig.LoadGenerator?

@@ -124,7 +124,12 @@ public struct Deployment: Sendable {
                 let index = replicas.count
                 let role: Replica.Role = serving.scheduler != .disaggregated ? .mixed
                     : local % max(1, group.replicasPerNode) < serving.prefillReplicasPerNode ? .prefill : .decode
-                let slowdown = spread > 0 ? min(2, max(0.5, speeds.normal(mean: 1, sd: spread))) : 1
+                // Each GPU of the replica draws its speed; the replica steps at its slowest GPU's.
+                var slowdown = 1.0
+                if spread > 0 {
+                    slowdown = 0
+                    for _ in 0..<parallelism.gpusPerReplica { slowdown = max(slowdown, min(2, max(0.5, speeds.normal(mean: 1, sd: spread)))) }
+                }
                 let jitter = serving.variability.stepJitter > 0
                     ? StepJitter(seed: seed &+ 0x7177 &+ UInt64(index), sd: serving.variability.stepJitter) : nil
                 let state = ReplicaState(kvCapacityTokens: group.memory.kvCapacityTokens / pipeline, blockTokens: serving.kvBlockTokens,

@@ -65,7 +65,10 @@ public final class Replica {
         let capped = power.capWatts == nil ? nil
             : power.capped(computeBound: activity.computeBound, other: activity.seconds - activity.computeBound,
                            computeBusy: activity.computeBusy, memoryBusy: activity.memoryBusy)
-        let seconds = (capped?.seconds ?? activity.seconds) * slowdown * (jitter?.next() ?? 1)
+        // A GPU faster than the fleet's mean cannot outrun a power cap: under one, only the slower
+        // GPUs' slowdown applies (the cap already sets the clock of the others).
+        let speed = capped == nil ? slowdown : max(1, slowdown)
+        let seconds = (capped?.seconds ?? activity.seconds) * speed * (jitter?.next() ?? 1)
         let joules = capped?.dynamicJoules
             ?? power.dynamicJoules(seconds: seconds, computeBusy: activity.computeBusy, memoryBusy: activity.memoryBusy)
         state.dynamicJoulesPerGPU += joules
