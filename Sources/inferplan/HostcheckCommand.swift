@@ -13,6 +13,7 @@ struct HostcheckCommand: ParsableCommand {
           inferplan hostcheck Calibration/host-xeon-avx512-2threads.yaml --format json
           inferplan hostcheck Calibration/host-xeon-avx512-2threads.yaml \\
             --requests 8 --input-tokens 32 --output-tokens 16 --max-batch 4
+          inferplan hostcheck Calibration/host-xeon-avx512-2threads.yaml --scenario server --qps 0.2 --repeat 3
         """
     )
 
@@ -43,6 +44,15 @@ struct HostcheckCommand: ParsableCommand {
     @Option(name: .long, help: "Kernel threads (default: all cores, as `inferplan calibrate` uses).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(name: .long, help: "offline (every request at t = 0) or server (Poisson arrivals at --qps).")
+    var scenario: String = "offline"
+
+    @Option(name: .long, help: "Server: the Poisson arrival rate in requests/s (about 70% of the Offline throughput in requests/s probes queueing).")
+    var qps: Double?
+
+    @Option(name: .long, help: "Run the check N times back to back and give each error's mean and 95% interval.")
+    var `repeat`: Int = 1
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -55,6 +65,17 @@ struct HostcheckCommand: ParsableCommand {
         if maxBatchTokens < inputTokens || maxBatchTokens > 65_536 {
             throw ValidationError("--max-batch-tokens must be at least --input-tokens (\(inputTokens)), since prompts are never split, and at most 65536; got \(maxBatchTokens)")
         }
+        guard ["offline", "server"].contains(scenario) else {
+            throw ValidationError("--scenario takes offline or server; got '\(scenario)'")
+        }
+        if scenario == "server" {
+            guard let qps, qps > 0, qps.isFinite else {
+                throw ValidationError("--scenario server needs a Poisson rate: --qps 0.2 (requests/s; about 70% of the Offline rate probes queueing)")
+            }
+        } else if qps != nil {
+            throw ValidationError("--qps applies to --scenario server only")
+        }
+        guard (1...100).contains(`repeat`) else { throw ValidationError("--repeat takes a whole number from 1 to 100, e.g. --repeat 3") }
         if !FileManager.default.fileExists(atPath: profile) {
             throw ValidationError("no calibration profile at \(profile); write one with `inferplan calibrate --output \(profile)`")
         }
@@ -70,9 +91,20 @@ struct HostcheckCommand: ParsableCommand {
         options.maxBatchTokens = maxBatchTokens
         options.seed = seed
         options.threads = threads
-        let check = try HostCheck.run(profile: profile, options: options) { message in
-            Console.err("\(message)\n")
+        if scenario == "server", let qps {
+            options.scenario = .server
+            options.qps = qps
         }
-        try output.write(output.format == .json ? check.json() : check.text())
+        var checks: [HostCheck] = []
+        for run in 1...`repeat` {
+            if `repeat` > 1 { Console.err("run \(run) of \(`repeat`)\n") }
+            checks.append(try HostCheck.run(profile: profile, options: options) { message in Console.err("\(message)\n") })
+        }
+        guard `repeat` > 1 else {
+            try output.write(output.format == .json ? checks[0].json() : checks[0].text())
+            return
+        }
+        let series = HostCheckSeries(checks)
+        try output.write(output.format == .json ? ReportJSON.encode(series) : checks.last!.text() + "\n" + series.text())
     }
 }

@@ -176,6 +176,36 @@ import Testing
         #expect(check.predicted.ttftP50 > 0 && check.predicted.ttftP50 < check.predicted.seconds)
     }
 
+    /// Server mode: the same Poisson draws on both sides (arrivals spread over requests / qps
+    /// seconds), the per-step-kind errors in the JSON, and a series of runs summarised.
+    @Test func aServerCheckSharesItsArrivalsAndSummarisesRepeats() throws {
+        var options = HostCheck.Options()
+        options.model = Fixtures.packageRoot.appendingPathComponent("Tests/Fixtures/host-tiny.yaml").path
+        options.requests = 6
+        options.inputTokens = 8
+        options.outputTokens = 4
+        options.maxBatchSequences = 3
+        options.maxBatchTokens = 32
+        options.threads = 2
+        options.scenario = .server
+        options.qps = 50
+        let scenario = try HostCheck.scenario(profile: Self.profile, options: options)
+        let requests = scenario.workload.generateRequests()
+        #expect(scenario.workload.scenario == .server && scenario.workload.qps == 50)
+        #expect(abs(scenario.workload.durationSeconds - 6.0 / 50) < 1e-12)
+        #expect(requests.allSatisfy { $0.arrivalSeconds > 0 && $0.arrivalSeconds < 0.12 })
+        let checks = try (0..<2).map { _ in try HostCheck.run(profile: Self.profile, options: options) }
+        for check in checks {
+            #expect(check.requestsServed == requests.count && check.outputTokens == 4 * requests.count)
+        }
+        let json = try checks[0].json()
+        #expect(json.contains("\"decode_step_error_pct\" : ") && json.contains("\"scenario\" : \"server\""))
+        let series = HostCheckSeries(checks)
+        #expect(series.runs == 2 && series.perRun.count == 2)
+        #expect(abs(series.throughputErrorPct.mean - (checks[0].throughputErrorPct + checks[1].throughputErrorPct) / 2) < 1e-9)
+        #expect(series.text().contains("over 2 back-to-back runs"))
+    }
+
     @Test func aModelTheLoopCannotRunIsAnInputError() throws {
         var options = HostCheck.Options()
         options.model = "mixtral-8x7b"

@@ -13,6 +13,11 @@ extension HostCheck {
         return String(format: "the machine differs from its calibration (read bandwidth %+.0f%%, FMA peak %+.0f%%)", read * 100, fma * 100)
     }
 
+    /// The step-time model's error summed over the real run's steps of one kind, in percent.
+    public func stepErrorPct(_ kind: String) -> Double? {
+        stepComparisons.first { $0.kind == kind }.map { Self.errorPct($0.predictedSeconds, $0.measuredSeconds) }
+    }
+
     /// The JSON report: the nine headline fields at the top level, then the details.
     public func json() throws -> String {
         try ReportJSON.encode(JSONReport(self))
@@ -26,7 +31,8 @@ extension HostCheck {
                 + String(format: "%+9.1f%%", error) + "\n"
         }
         var text = "host check: \(options.model) on \(device) (\(kernelPath)), profile \(profile)\n"
-        text += "workload: \(options.requests) requests, \(options.inputTokens) in / \(options.outputTokens) out, "
+        text += "workload: " + (options.scenario == .server ? String(format: "server at %.3g queries/s, about ", options.qps) : "offline, ")
+        text += "\(options.requests) requests, \(options.inputTokens) in / \(options.outputTokens) out, "
         text += "at most \(options.maxBatchSequences) sequences and \(options.maxBatchTokens) tokens a step, \(options.threads) threads\n\n"
         text += Format.pad("", 26) + Format.pad("predicted", 14) + Format.pad("measured", 14) + "    error\n"
         text += row("output tokens/s", String(format: "%.2f", predicted.outputTokensPerSecond),
@@ -50,7 +56,7 @@ extension HostCheck {
         if let drift = machineDrift {
             text += "warning: \(drift); errors now measure the machine's change, not the model's. Recalibrate and rerun.\n"
         }
-        text += "invariants: \(outputTokens) output tokens of \(options.requests * options.outputTokens) requested; at most \(peakSequences) sequences a step; longest KV slot \(peakContext) tokens\n"
+        text += "invariants: \(outputTokens) output tokens of \(requestedOutputTokens) requested by \(requestsServed) requests; at most \(peakSequences) sequences a step; longest KV slot \(peakContext) tokens\n"
         return text
     }
 }
@@ -75,6 +81,11 @@ private struct JSONReport: Encodable {
     var ttftErrorPct: Double
     var measuredSeconds: Double
     var predictedSeconds: Double
+    /// The step-time model on the real run's prefill-only and decode-only steps (nil: none ran).
+    var prefillStepErrorPct: Double?
+    var decodeStepErrorPct: Double?
+    var scenario: String
+    var qps: Double?
     var model: String
     var device: String
     var kernelPath: String
@@ -112,11 +123,15 @@ private struct JSONReport: Encodable {
         ttftErrorPct = check.ttftErrorPct
         measuredSeconds = check.measured.seconds
         predictedSeconds = check.predicted.seconds
+        prefillStepErrorPct = check.stepErrorPct("prefill")
+        decodeStepErrorPct = check.stepErrorPct("decode")
+        scenario = check.options.scenario.rawValue
+        qps = check.options.scenario == .server ? check.options.qps : nil
         model = check.options.model
         device = check.device
         kernelPath = check.kernelPath
         profile = check.profile
-        requests = check.options.requests
+        requests = check.requestsServed
         inputTokens = check.options.inputTokens
         outputTokens = check.options.outputTokens
         maxBatchSeqs = check.options.maxBatchSequences
@@ -140,5 +155,47 @@ private struct JSONReport: Encodable {
         generatedTokens = check.outputTokens
         peakBatchSeqs = check.peakSequences
         peakKvTokens = check.peakContext
+    }
+}
+
+/// `hostcheck --repeat N`: the same check N times back to back (the prediction is the same each
+/// time; the real run is not), with each error's mean and 95% interval over the runs.
+public struct HostCheckSeries: Sendable, Encodable {
+    public var runs: Int
+    public var throughputErrorPct: IntervalEstimate
+    public var tpotErrorPct: IntervalEstimate
+    public var ttftErrorPct: IntervalEstimate
+    public var prefillStepErrorPct: IntervalEstimate?
+    public var decodeStepErrorPct: IntervalEstimate?
+    /// Each run's errors, in order: throughput, TPOT p50, TTFT p50.
+    public var perRun: [[Double]]
+    /// Runs during which the machine had drifted from its profile (see `HostCheck.machineDrift`).
+    public var driftWarnings: [String]
+
+    public init(_ checks: [HostCheck]) {
+        runs = checks.count
+        throughputErrorPct = IntervalEstimate(checks.map(\.throughputErrorPct))
+        tpotErrorPct = IntervalEstimate(checks.map(\.tpotErrorPct))
+        ttftErrorPct = IntervalEstimate(checks.map(\.ttftErrorPct))
+        let prefill = checks.compactMap { $0.stepErrorPct("prefill") }, decode = checks.compactMap { $0.stepErrorPct("decode") }
+        prefillStepErrorPct = prefill.count == checks.count ? IntervalEstimate(prefill) : nil
+        decodeStepErrorPct = decode.count == checks.count ? IntervalEstimate(decode) : nil
+        perRun = checks.map { [$0.throughputErrorPct, $0.tpotErrorPct, $0.ttftErrorPct] }
+        driftWarnings = checks.enumerated().compactMap { index, check in check.machineDrift.map { "run \(index + 1): \($0)" } }
+    }
+
+    public func text() -> String {
+        func line(_ name: String, _ e: IntervalEstimate?) -> String {
+            guard let e else { return "" }
+            return Format.pad(name, 22, right: false) + String(format: "%+7.1f%%   [%+.1f, %+.1f]\n", e.mean, e.ci95Low, e.ci95High)
+        }
+        var text = "over \(runs) back-to-back runs: mean error [95% interval]\n"
+        text += line("output tokens/s", throughputErrorPct) + line("TPOT p50", tpotErrorPct) + line("TTFT p50", ttftErrorPct)
+        text += line("prefill steps", prefillStepErrorPct) + line("decode steps", decodeStepErrorPct)
+        for (index, errors) in perRun.enumerated() {
+            text += String(format: "  run %d: throughput %+.1f%%, TPOT %+.1f%%, TTFT %+.1f%%\n", index + 1, errors[0], errors[1], errors[2])
+        }
+        for warning in driftWarnings { text += "warning: \(warning)\n" }
+        return text
     }
 }

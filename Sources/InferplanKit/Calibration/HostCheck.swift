@@ -20,6 +20,10 @@ public struct HostCheck: Sendable {
         public var maxBatchTokens = 2048
         public var seed: UInt64 = 1
         public var threads = ProcessInfo.processInfo.activeProcessorCount
+        /// Offline (every request at t = 0) or Server (Poisson arrivals at `qps`, so that the loop is
+        /// compared under queueing too).
+        public var scenario: ScenarioKind = .offline
+        public var qps: Double = 0
 
         public init() {}
     }
@@ -65,6 +69,9 @@ public struct HostCheck: Sendable {
     /// Real-run invariants: every requested output token produced, never more sequences in a step
     /// than allowed, never more tokens in a slot than it holds.
     public var outputTokens: Int
+    /// Requests served (Server: the Poisson draw's count) and the output tokens they asked for.
+    public var requestsServed: Int
+    public var requestedOutputTokens: Int
     public var peakSequences: Int
     public var peakContext: Int
 
@@ -88,10 +95,21 @@ public struct HostCheck: Sendable {
         precision: {weights: mxfp4, kv_cache: bf16, lm_head: mxfp4}
         parallelism: {tensor: 1}
         serving: {scheduler: continuous, kv_policy: reserve, max_batch_seqs: \(options.maxBatchSequences), max_batch_tokens: \(options.maxBatchTokens)}
-        workload: {scenario: offline, samples: \(options.requests), input_tokens: \(options.inputTokens), output_tokens: \(options.outputTokens), seed: \(options.seed)}
+        workload: \(Self.workload(options))
         """
         let document = try YAMLDocument.parse(text, name: "hostcheck")
         return try Scenario(document: document, baseDirectory: FileManager.default.currentDirectoryPath, catalog: catalog)
+    }
+
+    /// Offline: `requests` samples at t = 0. Server: Poisson arrivals at `qps` for as long as
+    /// `requests` of them take on average (the count is then Poisson too); both sides see the same
+    /// draws (`Workload.generateRequests`).
+    static func workload(_ options: Options) -> String {
+        let lengths = "input_tokens: \(options.inputTokens), output_tokens: \(options.outputTokens), seed: \(options.seed)"
+        guard options.scenario == .server, options.qps > 0 else {
+            return "{scenario: offline, samples: \(options.requests), \(lengths)}"
+        }
+        return "{scenario: server, qps: \(options.qps), duration_s: \(Double(options.requests) / options.qps), \(lengths)}"
     }
 
     /// Predicts, then runs for real. `progress` hears what is happening (the real run takes minutes).
@@ -151,6 +169,7 @@ public struct HostCheck: Sendable {
             weightBytes: Double(backend.weightBytes),
             profileReadBandwidth: recorded.readBandwidth, profileFMAPeak: recorded.fmaPeak,
             currentReadBandwidth: readNow, currentFMAPeak: fmaNow, profileThreads: recorded.threads, outputTokens: result.log.outputTokens,
+            requestsServed: requests.count, requestedOutputTokens: requests.reduce(0) { $0 + $1.outputTokens },
             peakSequences: result.peakSequences, peakContext: result.peakContext)
     }
 }
