@@ -36,6 +36,10 @@ struct CalibrateCommand: ParsableCommand {
                      calibration.readBandwidth / 1e9, calibration.fmaPeak / 1e9, fit.bandwidth / 1e9, fit.bandwidthError / 1e9,
                      fit.peak["mxfp4"]! / 1e9, fit.peak["nvfp4"]! / 1e9, fit.overhead * 1e6, fit.overlapExponent, fit.rmsLogError,
                      calibration.measurements.count, Date().timeIntervalSince(started)))
+        print(String(format: "standard errors: MXFP4 +/- %.0f GOP/s (%.1f%%), NVFP4 +/- %.0f GOP/s (%.1f%%), bandwidth +/- %.1f%%",
+                     fit.peakError["mxfp4"]! / 1e9, fit.peakError["mxfp4"]! / fit.peak["mxfp4"]! * 100,
+                     fit.peakError["nvfp4"]! / 1e9, fit.peakError["nvfp4"]! / fit.peak["nvfp4"]! * 100, fit.bandwidthError / fit.bandwidth * 100))
+        if let drift = calibration.drift { Console.err("warning: \(drift)\n") }
         print("wrote \(path)")
     }
 }

@@ -64,3 +64,13 @@ import Testing
         #expect(calibration.yaml().components(separatedBy: "\n  - [mxfp4, ").count - 1 == calibration.measurements.count / 2)
     }
 }
+
+/// A calibration says when the machine moved under it: the per-pass limits spreading by more than 20%.
+@Suite struct CalibrationDriftTests {
+    @Test func aSteadyMachineGivesNoWarningAndADriftingOneDoes() {
+        #expect(HostCalibration.drift(reads: [40e9, 41e9, 39e9, 40e9, 42e9], peaks: [480e9, 470e9, 490e9, 485e9, 475e9]) == nil)
+        // Read bandwidth from 30 to 45 GB/s around a median of 40: a spread of 37.5%.
+        let warning = HostCalibration.drift(reads: [30e9, 40e9, 45e9, 40e9, 41e9], peaks: [480e9, 480e9, 480e9, 480e9, 480e9])
+        #expect(warning?.contains("read bandwidth spread 38%") == true && warning?.contains("5 passes") == true)
+    }
+}

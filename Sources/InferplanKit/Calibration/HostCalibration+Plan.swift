@@ -88,9 +88,11 @@ extension HostCalibration {
             var measurements = points
             for index in measurements.indices { measurements[index].seconds = median(times[index]) }
             for index in attention.indices { attention[index].seconds = median(attentionTimes[index]) }
-            return try HostCalibration(cpu: HostCalibration.cpuName(), threads: threads, path: path, date: formatter.string(from: Date()),
-                                       memoryBytes: Double(ProcessInfo.processInfo.physicalMemory), readBandwidth: median(reads),
-                                       fmaPeak: median(peaks), measurements: measurements, attention: attention)
+            var calibration = try HostCalibration(cpu: HostCalibration.cpuName(), threads: threads, path: path, date: formatter.string(from: Date()),
+                                                  memoryBytes: Double(ProcessInfo.processInfo.physicalMemory), readBandwidth: median(reads),
+                                                  fmaPeak: median(peaks), measurements: measurements, attention: attention)
+            calibration.drift = HostCalibration.drift(reads: reads, peaks: peaks)
+            return calibration
         }
     }
 }

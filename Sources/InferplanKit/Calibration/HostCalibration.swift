@@ -44,6 +44,10 @@ public struct HostCalibration: Sendable {
     public var fmaPeak: Double
     /// Physical memory of the machine, bytes (the "HBM" of a CPU device).
     public var memoryBytes: Double
+    /// How far the machine's read bandwidth and FMA peak moved between the calibration's passes,
+    /// when more than `HostCalibration.driftLimit` (nil: steady): the fit then describes an average
+    /// of a machine that changed under it.
+    public var drift: String?
     public var measurements: [Measurement]
     public var fit: Fit
     /// The attention kernel's timings and its fitted rate (FLOP/s) with standard deviation and residuals.
@@ -134,5 +138,24 @@ public struct HostCalibration: Sendable {
             lines.append("  - [\(m.prefill ? "prefill" : "decode"), \(m.queries), \(m.context), \(g(m.seconds)), \(String(format: "%+.4f", r))]")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension HostCalibration {
+    /// A spread of the per-pass limits ((max - min) / median) beyond which a calibration warns:
+    /// 20%, the check's own drift threshold (`HostCheck.machineDrift`).
+    public static let driftLimit = 0.2
+
+    /// The warning for limits measured once per pass that spread by more than `driftLimit`, or nil.
+    static func drift(reads: [Double], peaks: [Double]) -> String? {
+        func spread(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            guard let low = sorted.first, let high = sorted.last, sorted[sorted.count / 2] > 0 else { return 0 }
+            return (high - low) / sorted[sorted.count / 2]
+        }
+        let read = spread(reads), fma = spread(peaks)
+        guard read > driftLimit || fma > driftLimit else { return nil }
+        return String(format: "the machine drifted during the calibration: read bandwidth spread %.0f%%, FMA peak spread %.0f%% over %d passes; calibrate again on a quieter machine",
+                      read * 100, fma * 100, reads.count)
     }
 }
